@@ -1,0 +1,34 @@
+"""The one Dagster entry point: `dagster dev -m orchestration.definitions`."""
+
+from __future__ import annotations
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from orchestration.assets.dbt import dbt_models, dbt_project
+from orchestration.assets.raw import raw_extracts
+from orchestration.jobs import landing_sensor, nightly_job, nightly_schedule
+from orchestration.resources import LandingResource, WarehouseResource, export_dbt_env
+from orchestration.settings import Settings
+
+
+def build_definitions(settings: Settings | None = None) -> dg.Definitions:
+    settings = settings or Settings.from_env()
+    export_dbt_env(settings)
+    return dg.Definitions(
+        assets=[raw_extracts, dbt_models],
+        jobs=[nightly_job],
+        schedules=[nightly_schedule(settings.business_tz)],
+        sensors=[landing_sensor(settings.landing_dir)],
+        resources={
+            "warehouse": WarehouseResource.from_settings(settings),
+            "landing": LandingResource.from_settings(settings),
+            "dbt": DbtCliResource(
+                project_dir=dbt_project, profiles_dir=str(dbt_project.profiles_dir)
+            ),
+        },
+        executor=dg.in_process_executor,
+    )
+
+
+defs = build_definitions()
