@@ -175,14 +175,18 @@ def _load_one(
         in_transaction = True
         outcome = _append_file(con, prepared, facts, load_id, batch_id, supersedes, started)
         con.execute("commit")
-    except (FileRejected, duckdb.Error) as error:
+    except FileRejected as error:
         if in_transaction:
             con.execute("rollback")
-        reason = str(error) if isinstance(error, FileRejected) else _duckdb_reason(error)
+        reason = str(error)
         outcome = FileOutcome(
             **base, status="rejected", reason=reason, load_id=load_id, encoding=facts.encoding
         )
         _insert_manifest(con, outcome, batch_id, facts, stat.st_mtime, started)
+    except BaseException:
+        if in_transaction:
+            con.execute("rollback")
+        raise
     known.setdefault(landed.relative_path, []).append(
         _KnownVersion(load_id, facts.sha256, facts.size_bytes, stat.st_mtime, outcome.status)
     )
@@ -327,18 +331,10 @@ def _read_records(
     for name in ("_incoming", "_csv_rejects", "_csv_scans", "_validated", "_bad_records"):
         con.execute(f"drop table if exists temp.{name}")
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(n_columns)) + "}"
-    con.execute(
-        f"""
-        create temp table _incoming as
-        select * from read_csv(
-            {sql_literal(str(csv_path))},
-            header = true, auto_detect = false, all_varchar = true,
-            delim = ',', quote = '"', escape = '"', strict_mode = true,
-            columns = {columns},
-            store_rejects = true, rejects_table = '_csv_rejects', rejects_scan = '_csv_scans'
-        )
-        """
-    )
+    try:
+        _read_csv_as_text(con, csv_path, columns)
+    except (duckdb.InvalidInputException, duckdb.ConversionException) as error:
+        raise FileRejected(_duckdb_reason(error)) from error
     rejects = con.execute(
         "select line, error_type, any_value(csv_line), string_agg(error_message, '; ') "
         "from _csv_rejects group by line, error_type order by line"
@@ -356,6 +352,21 @@ def _read_records(
             bad[line] = (line, (csv_line or "").rstrip("\r\n"), reason)
     n_good = _scalar(con, "select count(*) from _incoming")
     return n_good, [bad[k] for k in sorted(bad)]
+
+
+def _read_csv_as_text(con: duckdb.DuckDBPyConnection, csv_path: Path, columns: str) -> None:
+    con.execute(
+        f"""
+        create temp table _incoming as
+        select * from read_csv(
+            {sql_literal(str(csv_path))},
+            header = true, auto_detect = false, all_varchar = true,
+            delim = ',', quote = '"', escape = '"', strict_mode = true,
+            columns = {columns},
+            store_rejects = true, rejects_table = '_csv_rejects', rejects_scan = '_csv_scans'
+        )
+        """
+    )
 
 
 def _validate(
@@ -410,13 +421,12 @@ def _validate(
             nullif(concat_ws('; ', {", ".join(reasons)}), '') as _reason,
             {extra_json} as _extra_columns,
             {raw_text} as _raw_text,
-            {"0" if simple_lines else newlines} as _embedded_newlines
+            {"0" if simple_lines else newlines} as _embedded_newlines,
+            {record_expr if simple_lines else "null::bigint"} as _line_number
         from _incoming as i
         """
     )
     if simple_lines:
-        con.execute("alter table _validated add column _line_number bigint")
-        con.execute("update _validated set _line_number = _record_number")
         return
     # Quoted fields hold line breaks: a record starts after all physical lines of earlier records.
     con.execute(
@@ -437,7 +447,6 @@ def _validate(
         from records
         """
     )
-    con.execute("alter table _validated add column _line_number bigint")
     con.execute(
         "update _validated set _line_number = l.line_number from _record_lines as l "
         "where l.record_number = _validated._record_number"
