@@ -1,19 +1,31 @@
 """The dbt project as Dagster assets (staging, intermediate and marts models, with their tests)."""
 
-from __future__ import annotations
-
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
-import dagster as dg
+from dagster import AssetExecutionContext
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.settings import DBT_PROJECT_DIR
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-if not dbt_project.manifest_path.exists():
-    # A fresh clone has no target/manifest.json: build it once with `dbt parse`.
-    dbt_project.preparer.prepare(dbt_project)
+
+
+def _manifest_is_stale(project: DbtProject) -> bool:
+    """No manifest yet (fresh clone), or a model, macro or YAML file changed after it was built."""
+    if not project.manifest_path.exists():
+        return True
+    built = project.manifest_path.stat().st_mtime
+    project_dir = Path(project.project_dir)
+    sources = [project_dir / "dbt_project.yml"]
+    for folder in ("models", "macros", "tests", "seeds", "snapshots"):
+        sources.extend(p for p in (project_dir / folder).rglob("*") if p.is_file())
+    return any(p.stat().st_mtime > built for p in sources if p.exists())
+
+
+if _manifest_is_stale(dbt_project):
+    dbt_project.preparer.prepare(dbt_project)  # `dbt parse`
 
 
 class LayerTranslator(DagsterDbtTranslator):
@@ -33,6 +45,6 @@ class LayerTranslator(DagsterDbtTranslator):
     dagster_dbt_translator=LayerTranslator(),
     name="dbt_models",
 )
-def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
     """`dbt build`: every model and its tests, in dependency order."""
     yield from dbt.cli(["build"], context=context).stream()

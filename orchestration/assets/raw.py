@@ -1,10 +1,9 @@
 """One asset per raw table of the extract contract, loaded by a single subsettable step."""
 
-from __future__ import annotations
-
 from pathlib import Path
 
 import dagster as dg
+from dagster import AssetExecutionContext
 
 from ingestion.contract import ENTITIES, ENTITY_BY_NAME
 from ingestion.loader import LoadReport, load_landing
@@ -31,13 +30,32 @@ RAW_SPECS = [
     for e in ENTITIES
 ]
 
+# Written by the same step: the manifest of every file seen, and the current version of each path.
+META_SPECS = [
+    dg.AssetSpec(
+        key=dg.AssetKey(["meta", "load_manifest"]),
+        group_name=RAW_GROUP,
+        description="Every landing file seen: checksum, encoding, outcome and row counts.",
+        kinds={"duckdb"},
+        skippable=True,
+    ),
+    dg.AssetSpec(
+        key=dg.AssetKey(["meta", "current_file_versions"]),
+        group_name=RAW_GROUP,
+        description="Per landing path, the load of its newest loaded version (restatements win).",
+        kinds={"duckdb"},
+        skippable=True,
+    ),
+]
+META_KEYS = {spec.key for spec in META_SPECS}
 
-@dg.multi_asset(specs=RAW_SPECS, can_subset=True, name="raw_extracts")
+
+@dg.multi_asset(specs=RAW_SPECS + META_SPECS, can_subset=True, name="raw_extracts")
 def raw_extracts(
-    context: dg.AssetExecutionContext, warehouse: WarehouseResource, landing: LandingResource
+    context: AssetExecutionContext, warehouse: WarehouseResource, landing: LandingResource
 ):
     """Load new and restated extract files, in extract-date order, into the raw tables."""
-    selected = {key.path[-1] for key in context.selected_asset_keys}
+    selected = {key.path[-1] for key in context.selected_asset_keys if key not in META_KEYS}
     with warehouse.connection() as con:
         report = load_landing(
             con,
@@ -63,9 +81,12 @@ def raw_extracts(
                 "key_columns": ", ".join(ENTITY_BY_NAME[name].key_columns),
             },
         )
+    summary = report.summary()
+    for key in META_KEYS & set(context.selected_asset_keys):
+        yield dg.MaterializeResult(asset_key=key, metadata={**summary, "batch_id": report.batch_id})
 
 
-def _log_report(context: dg.AssetExecutionContext, report: LoadReport) -> None:
+def _log_report(context: AssetExecutionContext, report: LoadReport) -> None:
     context.log.info(f"landing load {report.batch_id}: {report.summary()}")
     for outcome in report.with_status("rejected"):
         context.log.warning(f"rejected {outcome.file_path}: {outcome.reason}")
