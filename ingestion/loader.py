@@ -222,12 +222,13 @@ def _prepare_file(
     positions = _map_header(entity, header)
     extra = tuple(name for i, name in enumerate(header) if i not in positions.values())
 
-    with tempfile.TemporaryDirectory(prefix="kpiwh-load-") as scratch:
-        csv_path = landed.path
-        if facts.encoding == "gb18030":
+    if facts.encoding == "gb18030":
+        with tempfile.TemporaryDirectory(prefix="kpiwh-load-") as scratch:
             csv_path = Path(scratch) / "utf8.csv"
             transcode_to_utf8(landed.path, csv_path, "gb18030")
-        n_good, bad_records = _read_records(con, csv_path, len(header))
+            n_good, bad_records = _read_records(con, csv_path, len(header))
+    else:
+        n_good, bad_records = _read_records(con, landed.path, len(header))
 
     n_read = n_good + len(bad_records)
     simple_lines = facts.newline_count == n_read + 1
@@ -408,7 +409,6 @@ def _validate(
         )
         extra_json = f"json_object({pairs})"
     fields = [f"c{i}" for i in range(len(header))]
-    raw_text = " || ',' || ".join(_csv_field(f) for f in fields)
     newlines = " + ".join(
         f"coalesce(length({f}) - length(replace({f}, chr(10), '')), 0)" for f in fields
     )
@@ -417,15 +417,23 @@ def _validate(
         create temp table _validated as
         select
             {record_expr} as _record_number,
+            i.rowid as _incoming_row,
             {", ".join(typed)},
             nullif(concat_ws('; ', {", ".join(reasons)}), '') as _reason,
             {extra_json} as _extra_columns,
-            {raw_text} as _raw_text,
+            null::varchar as _raw_text,
             {"0" if simple_lines else newlines} as _embedded_newlines,
             {record_expr if simple_lines else "null::bigint"} as _line_number
         from _incoming as i
         """
     )
+    # The raw text of a record is rebuilt only for rejected records: it is costly to plan.
+    if _scalar(con, "select count(*) from _validated where _reason is not null"):
+        raw_text = " || ',' || ".join(_csv_field(f"i.{f}") for f in fields)
+        con.execute(
+            f"update _validated set _raw_text = {raw_text} from _incoming as i "
+            f"where _validated._reason is not null and _validated._incoming_row = i.rowid"
+        )
     if simple_lines:
         return
     # Quoted fields hold line breaks: a record starts after all physical lines of earlier records.
