@@ -7,7 +7,7 @@ import itertools
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
-from sc_helpers import Generated, by_name, latest
+from sc_helpers import Generated, by_name, latest, read_rows
 
 CENT = Decimal("0.01")
 ROLE_OF_CHANNEL = {
@@ -147,3 +147,38 @@ def test_invoices_and_receipts_reconcile(small: Generated) -> None:
     confirmed = [o for o in crm_orders.values() if o["status"] == "confirmed"]
     invoiced = {i["order_id"] for i in invoices.values() if i["order_source"] == "crm"}
     assert 0.85 < sum(o["order_id"] in invoiced for o in confirmed) / len(confirmed) < 0.99
+
+
+def _versions(root, name: str, column: str) -> dict[tuple[str, ...], list[str]]:  # type: ignore[no-untyped-def]
+    """Per key, the values of `column` in drop order (one per delivered version)."""
+    entity = by_name(name)
+    out: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    for path in sorted(root.glob(f"{entity.source}/*/{entity.name}.csv")):
+        for _, row in read_rows(path):
+            out[tuple(row[c] for c in entity.key_columns)].append(row[column])
+    return out
+
+
+def test_records_change_in_later_drops(small: Generated) -> None:
+    root = small.root
+    crm_orders = _versions(root, "crm__orders", "status")
+    assert sum(1 for v in crm_orders.values() if v[0] == "confirmed" and v[-1] == "cancelled") > 5
+    assert sum(1 for v in crm_orders.values() if v[0] == "confirmed" and v[-1] == "returned") > 5
+    shop_orders = _versions(root, "ecommerce__orders", "status")
+    assert sum(1 for v in shop_orders.values() if v[0] == "pending" and v[-1] == "paid") > 100
+    assert sum(1 for v in shop_orders.values() if v[-1] in {"refunded", "partially_refunded"}) > 50
+    stages = _versions(root, "crm__opportunities", "stage")
+    assert sum(1 for v in stages.values() if len(set(v)) >= 3) > 50
+    assert {v[-1] for v in stages.values()} >= {"won", "lost", "proposal"}
+    assert _check_no_overlap(root) > 10  # employees moved team or role mid-history
+    targets = _versions(root, "plan__targets", "version")
+    assert any(v[-1] != "1" for v in targets.values())
+    # late receipts: some money arrives after the invoice's due date
+    due = {k[0]: v[-1] for k, v in _versions(root, "finance__invoices", "due_date").items()}
+    receipts = latest(root, by_name("finance__receipts")).values()
+    late = [
+        r
+        for r in receipts
+        if r["invoice_id"] in due and r["received_at"][:10] > due[r["invoice_id"]]
+    ]
+    assert len(late) > 20
