@@ -31,6 +31,7 @@ generate: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/sqlfluff lint dbt_project/models
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

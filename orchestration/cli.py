@@ -22,12 +22,16 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from dotenv import load_dotenv
+
 from orchestration.settings import PROJECT_ROOT, Settings
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, read_dotenv: bool = True) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    if read_dotenv:  # ./.env, as `dagster dev` reads it; variables already set win
+        load_dotenv(Path.cwd() / ".env", override=False)
     if args.home:
         os.environ["KPIWH_HOME"] = str(Path(args.home).resolve())
     settings = Settings.from_env()

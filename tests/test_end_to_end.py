@@ -96,7 +96,7 @@ def nights(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Nights]:
         mp.setenv("DAGSTER_HOME", str(home / "dagster"))
         for up_to in (SPLIT_DATE, None, None):
             deliver(up_to)
-            codes.append(kpiwh(["run"]))
+            codes.append(kpiwh(["run"], read_dotenv=False))
             manifest, digest = _digest(home / "warehouse.duckdb")
             manifests.append(manifest)
             digests.append(digest)
