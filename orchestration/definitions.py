@@ -5,7 +5,7 @@ from __future__ import annotations
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
-from orchestration.assets.dbt import dbt_models, dbt_project
+from orchestration.assets.dbt import DBT_EXECUTABLE, dbt_models, dbt_project
 from orchestration.assets.raw import raw_extracts
 from orchestration.jobs import landing_sensor, nightly_job, nightly_schedule
 from orchestration.resources import LandingResource, WarehouseResource, export_dbt_env
@@ -24,7 +24,9 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
             "warehouse": WarehouseResource.from_settings(settings),
             "landing": LandingResource.from_settings(settings),
             "dbt": DbtCliResource(
-                project_dir=dbt_project, profiles_dir=str(dbt_project.profiles_dir)
+                project_dir=dbt_project,
+                profiles_dir=str(dbt_project.profiles_dir),
+                dbt_executable=DBT_EXECUTABLE,
             ),
         },
         executor=dg.in_process_executor,

@@ -1,5 +1,6 @@
 """The dbt project as Dagster assets (staging, intermediate and marts models, with their tests)."""
 
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -8,6 +9,9 @@ from dagster import AssetExecutionContext
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.settings import DBT_PROJECT_DIR
+
+# The dbt installed beside this interpreter: `.venv/bin/kpiwh` works without an activated venv.
+DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
@@ -25,7 +29,9 @@ def _manifest_is_stale(project: DbtProject) -> bool:
 
 
 if _manifest_is_stale(dbt_project):
-    dbt_project.preparer.prepare(dbt_project)  # `dbt parse`
+    DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE).cli(
+        ["parse", "--quiet"], target_path=dbt_project.target_path
+    ).wait()
 
 
 class LayerTranslator(DagsterDbtTranslator):
