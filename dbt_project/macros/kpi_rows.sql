@@ -1,0 +1,52 @@
+{#-
+    Unpivots an aggregated relation into the long KPI shape of docs/kpi_models.md:
+    (entity_type, entity_id, role, period_type, period, kpi_code, numerator, denominator).
+
+    `kpis` maps each KPI code to [numerator column, denominator column or none]. Every KPI model
+    ends with this macro, so the long shape is defined once.
+-#}
+{% macro kpi_rows(relation, kpis) -%}
+    {%- for code, columns in kpis.items() %}
+    select
+        entity_type,
+        entity_id,
+        role,
+        period_type,
+        period,
+        '{{ code }}' as kpi_code,
+        cast({{ columns[0] }} as decimal(38, 6)) as numerator,
+        cast({{ columns[1] if columns[1] else 'null' }} as decimal(38, 6)) as denominator
+    from {{ relation }}
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+{%- endmacro %}
+
+{#-
+    Each credited event once per entity that owns it: the employee credited and that employee's team
+    on the event date. `relation` needs `employee_id` and `team_id`; adds entity_type, entity_id.
+-#}
+{% macro for_each_entity(relation) -%}
+    select
+        'employee' as entity_type,
+        {{ relation }}.employee_id as entity_id,
+        {{ relation }}.*
+    from {{ relation }}
+    union all
+    select
+        'team' as entity_type,
+        {{ relation }}.team_id as entity_id,
+        {{ relation }}.*
+    from {{ relation }}
+    where {{ relation }}.team_id is not null
+{%- endmacro %}
+
+{#- numerator ÷ denominator as a KPI value: null when the denominator is 0 or null, rounded half-up
+    to 6 decimals (DuckDB divides decimals in double precision; the cast brings it back). -#}
+{% macro safe_ratio(numerator, denominator) -%}
+    case
+        when {{ denominator }} is null or {{ denominator }} = 0 then null
+        else cast(round(cast({{ numerator }} as double) / cast({{ denominator }} as double), 6) as decimal(38, 6))
+    end
+{%- endmacro %}
