@@ -219,3 +219,18 @@ def test_second_night_only_adds_and_third_run_changes_nothing(nights: Nights) ->
     assert 0 < first < second
     assert third == second
     assert nights.staging_digest[2] == nights.staging_digest[1]
+
+
+def test_every_kpi_of_every_role_has_non_trivial_values(nights: Nights) -> None:
+    catalog = set(nights.query("select role, kpi_code from marts.dim_kpis"))
+    assert len(catalog) == 52  # 34 codes: the six order KPIs for four roles, 28 of one role
+    for entity_type in ("employee", "team"):
+        non_trivial = set(
+            nights.query(
+                "select role, kpi_code from marts.fct_kpi_values "
+                "where entity_type = ? and value is not null and value <> 0 "
+                "group by role, kpi_code",
+                [entity_type],
+            )
+        )
+        assert catalog - non_trivial == set(), entity_type
