@@ -6,9 +6,15 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from orchestration.assets.dbt import DBT_EXECUTABLE, dbt_models, dbt_project
+from orchestration.assets.plan import compensation_plan
 from orchestration.assets.raw import raw_extracts
 from orchestration.jobs import landing_sensor, nightly_job, nightly_schedule
-from orchestration.resources import LandingResource, WarehouseResource, export_dbt_env
+from orchestration.resources import (
+    LandingResource,
+    PlanConfigResource,
+    WarehouseResource,
+    export_dbt_env,
+)
 from orchestration.settings import Settings
 
 
@@ -16,13 +22,14 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
     settings = settings or Settings.from_env()
     export_dbt_env(settings)
     return dg.Definitions(
-        assets=[raw_extracts, dbt_models],
+        assets=[raw_extracts, compensation_plan, dbt_models],
         jobs=[nightly_job],
         schedules=[nightly_schedule(settings.business_tz)],
         sensors=[landing_sensor(settings.landing_dir)],
         resources={
             "warehouse": WarehouseResource.from_settings(settings),
             "landing": LandingResource.from_settings(settings),
+            "plan_config": PlanConfigResource.from_settings(settings),
             "dbt": DbtCliResource(
                 project_dir=dbt_project,
                 profiles_dir=str(dbt_project.profiles_dir),

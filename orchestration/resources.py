@@ -48,6 +48,16 @@ class LandingResource(dg.ConfigurableResource):
         return cls(landing_dir=str(settings.landing_dir), business_tz=settings.business_tz)
 
 
+class PlanConfigResource(dg.ConfigurableResource):
+    """The compensation plan file (`KPIWH_PLAN_CONFIG`, default config/compensation_plan.yml)."""
+
+    path: str
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> PlanConfigResource:
+        return cls(path=str(settings.plan_config))
+
+
 def export_dbt_env(settings: Settings) -> None:
     """dbt runs as a subprocess and reads its profile from these variables (profiles.yml)."""
     os.environ.update(settings.dbt_env())

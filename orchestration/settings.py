@@ -11,6 +11,7 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+DEFAULT_PLAN_CONFIG = "config/compensation_plan.yml"
 
 
 def _env(name: str, default: str) -> str:
@@ -27,6 +28,7 @@ class Settings:
     duckdb_threads: int
     duckdb_memory_limit: str
     dagster_home: Path
+    plan_config: Path
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -39,6 +41,8 @@ class Settings:
             duckdb_threads=int(_env("KPIWH_DUCKDB_THREADS", "2")),
             duckdb_memory_limit=_env("KPIWH_DUCKDB_MEMORY_LIMIT", "6GB"),
             dagster_home=Path(_env("DAGSTER_HOME", str(home / "dagster"))).resolve(),
+            # relative to the project root (the plan file is versioned with the code)
+            plan_config=(PROJECT_ROOT / _env("KPIWH_PLAN_CONFIG", DEFAULT_PLAN_CONFIG)).resolve(),
         )
 
     def dbt_env(self) -> dict[str, str]:

@@ -20,7 +20,7 @@ def date_spine(datepart, start_date, end_date):
     return f"select range as date_{datepart} from range({start_date}, {end_date}, interval 1 day)"
 
 
-def hash(field):  # noqa: A001 - the dbt macro's name
+def hash(field):
     return f"md5(cast({field} as varchar))"
 
 
@@ -28,7 +28,7 @@ def concat(fields):
     return f"concat({', '.join(fields)})"
 
 
-def safe_cast(field, type):  # noqa: A002 - the dbt macro's signature
+def safe_cast(field, type):
     return f"try_cast({field} as {type})"
 
 

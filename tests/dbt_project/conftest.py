@@ -18,8 +18,10 @@ import duckdb
 import pytest
 
 from ingestion.contract import ENTITIES, PROVENANCE_COLUMNS, SQL_TYPES, entity
+from ingestion.plan_config import load_plan_config
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
+PLAN_CONFIG = DBT_PROJECT_DIR.parent / "config" / "compensation_plan.yml"
 
 LOADED_AT = datetime(2026, 3, 10, 1, 0, 0)
 
@@ -366,9 +368,11 @@ RAW_ROWS: dict[str, list[tuple[int, int, dict[str, Any]]]] = {
 
 
 def create_warehouse(path: Path) -> None:
-    """Raw and meta tables as ingestion guarantees them, filled with RAW_ROWS and LOADS."""
+    """Raw and meta tables as ingestion guarantees them, filled with RAW_ROWS and LOADS, and the
+    compensation plan's `config` tables (as the Dagster asset config/compensation_plan loads them)."""
     con = duckdb.connect(str(path))
     try:
+        load_plan_config(con, PLAN_CONFIG)
         con.execute("create schema raw")
         con.execute("create schema meta")
         for ent in ENTITIES:

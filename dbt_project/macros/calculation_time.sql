@@ -1,0 +1,14 @@
+{#-
+    The moment targets are read as of: var `calculation_time` when set (re-runs, tests), else the
+    moment this dbt invocation started, as business-time wall clock (var `business_timezone`), the
+    way every timestamp in the warehouse is stored. Rendered as a literal, so all models of one run
+    use the same moment and the SQL stays portable (no engine-specific "now in time zone").
+-#}
+{% macro calculation_time() -%}
+    {%- if var('calculation_time', none) -%}
+        cast('{{ var("calculation_time") }}' as timestamp)
+    {%- else -%}
+        {%- set business_tz = modules.pytz.timezone(var('business_timezone')) -%}
+        cast('{{ run_started_at.astimezone(business_tz).strftime("%Y-%m-%d %H:%M:%S") }}' as timestamp)
+    {%- endif -%}
+{%- endmacro %}
