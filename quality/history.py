@@ -1,0 +1,111 @@
+"""The validation history: one row per run and check, in `meta.validation_history`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import duckdb
+
+from quality.core import ValidationReport, to_json
+
+HISTORY_TABLE = "meta.validation_history"
+
+HISTORY_DDL = f"""
+create table if not exists {HISTORY_TABLE} (
+    run_id varchar not null,
+    check_name varchar not null,
+    layer varchar not null,
+    severity varchar not null,
+    status varchar not null,
+    success boolean not null,
+    observed varchar,
+    failing_count bigint not null,
+    failing_examples json not null,
+    description varchar,
+    duration_seconds double,
+    validated_at timestamp not null
+)
+"""
+
+_COLUMNS = (
+    "run_id",
+    "check_name",
+    "layer",
+    "severity",
+    "status",
+    "success",
+    "observed",
+    "failing_count",
+    "failing_examples",
+    "description",
+    "duration_seconds",
+    "validated_at",
+)
+
+
+def ensure_history_table(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("create schema if not exists meta")
+    con.execute(HISTORY_DDL)
+
+
+def record_validation(
+    con: duckdb.DuckDBPyConnection,
+    report: ValidationReport,
+    run_id: str,
+    *,
+    validated_at: dt.datetime | None = None,
+) -> int:
+    """Append the report's results under `run_id`, replacing rows of the same (run, check).
+
+    Recording the same run twice leaves one row per check (the latest). One transaction: the
+    history never holds half a run. Returns the number of rows written.
+    """
+    stamp = validated_at or report.finished_at
+    rows = [
+        (
+            run_id,
+            r.name,
+            r.layer,
+            r.severity,
+            r.status,
+            r.success,
+            r.observed,
+            r.failing_count,
+            to_json(r.failing_examples),
+            r.description,
+            r.duration_seconds,
+            stamp,
+        )
+        for r in report.results
+    ]
+    ensure_history_table(con)
+    con.execute("begin transaction")
+    try:
+        if rows:
+            names = [row[1] for row in rows]
+            placeholders = ", ".join("?" for _ in names)
+            con.execute(
+                f"delete from {HISTORY_TABLE} where run_id = ? and check_name in ({placeholders})",
+                [run_id, *names],
+            )
+            values = ", ".join("?" for _ in _COLUMNS)
+            con.executemany(
+                f"insert into {HISTORY_TABLE} ({', '.join(_COLUMNS)}) values ({values})", rows
+            )
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return len(rows)
+
+
+def read_history(con: duckdb.DuckDBPyConnection, run_id: str | None = None) -> list[dict[str, Any]]:
+    """History rows (of one run, or all), oldest first, as dicts."""
+    where, params = ("where run_id = ?", [run_id]) if run_id is not None else ("", [])
+    cursor = con.execute(
+        f"select {', '.join(_COLUMNS)} from {HISTORY_TABLE} {where} "
+        "order by validated_at, run_id, check_name",
+        params,
+    )
+    return [dict(zip(_COLUMNS, row, strict=True)) for row in cursor.fetchall()]
