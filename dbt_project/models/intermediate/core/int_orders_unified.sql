@@ -16,9 +16,9 @@ shop_orders as (
 
 ),
 
-stores as (
+store_operators as (
 
-    select * from {{ ref('stg_ecommerce__stores') }}
+    select * from {{ ref('int_store_operators_dated') }}
 
 ),
 
@@ -74,7 +74,7 @@ shop_orders_shaped as (
         cast(null as varchar) as account_id,
         cast(null as varchar) as distributor_id,
         shop_orders.store_id,
-        stores.operator_id as employee_id,
+        store_operators.operator_id as employee_id,
         'ecommerce' as channel,
         shop_orders.ordered_at,
         shop_orders.status as order_status,
@@ -89,8 +89,11 @@ shop_orders_shaped as (
         shop_orders.source_line_number,
         shop_orders.load_id
     from shop_orders
-    left join stores
-        on shop_orders.store_id = stores.store_id
+    left join store_operators
+        on
+            shop_orders.store_id = store_operators.store_id
+            and shop_orders.ordered_at >= store_operators.valid_from_at
+            and shop_orders.ordered_at < store_operators.valid_to_at
 
 ),
 

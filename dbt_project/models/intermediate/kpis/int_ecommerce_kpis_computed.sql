@@ -8,9 +8,9 @@ orders as (
 
 ),
 
-stores as (
+store_operators as (
 
-    select * from {{ ref('stg_ecommerce__stores') }}
+    select * from {{ ref('int_store_operators_dated') }}
 
 ),
 
@@ -107,6 +107,7 @@ store_events as (
         'traffic' as event_kind,
         traffic.store_id,
         traffic.traffic_date as event_date,
+        cast(traffic.traffic_date as timestamp) as event_at,
         cast(traffic.visitors as decimal(38, 6)) as event_value
     from traffic
     union all
@@ -114,6 +115,7 @@ store_events as (
         'ticket' as event_kind,
         tickets.store_id,
         cast(tickets.opened_at as date) as event_date,
+        tickets.opened_at as event_at,
         cast(
             {{ dbt.datediff('tickets.opened_at', 'tickets.first_response_at', 'second') }}
             as decimal(38, 6)
@@ -125,6 +127,7 @@ store_events as (
         'campaign' as event_kind,
         campaigns.store_id,
         campaigns.start_date as event_date,
+        cast(campaigns.start_date as timestamp) as event_at,
         cast(1 as decimal(38, 6)) as event_value
     from campaigns
     where campaigns.has_participated
@@ -137,15 +140,19 @@ credited_store_events as (
         store_events.event_kind,
         store_events.event_date,
         store_events.event_value,
-        stores.operator_id as employee_id,
+        store_operators.operator_id as employee_id,
         assignments.role,
         assignments.team_id
     from store_events
-    inner join stores
-        on store_events.store_id = stores.store_id
+    -- the operator of the store at the event (a day's traffic: at its start)
+    inner join store_operators
+        on
+            store_events.store_id = store_operators.store_id
+            and store_events.event_at >= store_operators.valid_from_at
+            and store_events.event_at < store_operators.valid_to_at
     inner join assignments
         on
-            stores.operator_id = assignments.employee_id
+            store_operators.operator_id = assignments.employee_id
             and store_events.event_date
             between assignments.valid_from_date and assignments.valid_to_date
 

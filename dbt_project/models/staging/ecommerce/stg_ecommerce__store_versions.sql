@@ -1,0 +1,64 @@
+with
+
+source as (
+
+    select * from {{ source('raw', 'ecommerce__stores') }}
+
+),
+
+current_file_versions as (
+
+    select * from {{ source('meta', 'current_file_versions') }}
+
+),
+
+current_rows as (
+
+    select source.*
+    from source
+    where source._load_id in (select current_file_versions.load_id from current_file_versions)
+
+),
+
+renamed as (
+
+    select
+        store_id,
+        platform,
+        store_name,
+        operator_id,
+        updated_at,
+        _source as source_system,
+        _extract_date as extract_date,
+        _file_path as source_file_path,
+        _file_sha256 as source_file_sha256,
+        _line_number as source_line_number,
+        _load_id as load_id,
+        _loaded_at as loaded_at
+    from current_rows
+
+),
+
+-- every version of the store (one per updated_at): see macros/latest_version.sql
+{{ latest_version('renamed', key_columns=['store_id', 'updated_at'], recency_column='updated_at') }},
+
+final as (
+
+    select
+        store_id,
+        platform,
+        store_name,
+        operator_id,
+        updated_at,
+        source_system,
+        extract_date,
+        source_file_path,
+        source_file_sha256,
+        source_line_number,
+        load_id,
+        loaded_at
+    from latest_versions
+
+)
+
+select * from final
