@@ -7,6 +7,7 @@ from dagster_dbt import DbtCliResource
 
 from orchestration.assets.dbt import DBT_EXECUTABLE, dbt_models, dbt_project
 from orchestration.assets.plan import compensation_plan
+from orchestration.assets.quality import published_marts, quality_validation
 from orchestration.assets.raw import raw_extracts
 from orchestration.jobs import landing_sensor, nightly_job, nightly_schedule
 from orchestration.resources import (
@@ -22,7 +23,7 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
     settings = settings or Settings.from_env()
     export_dbt_env(settings)
     return dg.Definitions(
-        assets=[raw_extracts, compensation_plan, dbt_models],
+        assets=[raw_extracts, compensation_plan, dbt_models, quality_validation, published_marts],
         jobs=[nightly_job],
         schedules=[nightly_schedule(settings.business_tz)],
         sensors=[landing_sensor(settings.landing_dir)],

@@ -1,7 +1,8 @@
 """End to end: the tiny sample company (with every fault) through the nightly job, in two nights.
 
 The drops arrive in two batches (history, then the last nights), each followed by `kpiwh run`;
-then the job runs once more with nothing new. Expected staging contents are computed here, from
+then the job runs once more with nothing new, and once more after a drop whose target breaks an
+error-level quality rule (base above challenge): that run must fail and publish nothing. Expected staging contents are computed here, from
 the CSV files alone, with Python's csv module: the winning version of each key (latest
 `updated_at`, ties to the later drop, then the later line), minus rejected files and quarantined
 rows. The warehouse must hold exactly that, row for row, with the file and line of each winner.
@@ -42,6 +43,7 @@ class Nights:
     exit_codes: list[int]
     manifest_after: list[int]  # manifest rows after each run
     staging_digest: list[dict[str, tuple]]  # per run: table -> (rows, content hash)
+    published_digest: list[dict[str, tuple]]  # per run: published table -> (rows, content hash)
 
     def query(self, sql: str, params: list | None = None) -> list[tuple]:
         con = duckdb.connect(str(self.home / "warehouse.duckdb"), read_only=True)
@@ -55,17 +57,49 @@ def _staging_tables() -> list[str]:
     return [f"staging.stg_{e.source}__{e.name}" for e in ENTITIES]
 
 
-def _digest(db: Path) -> tuple[int, dict[str, tuple]]:
+def _digest(db: Path) -> tuple[int, dict[str, tuple], dict[str, tuple]]:
     con = duckdb.connect(str(db), read_only=True)
     try:
         manifest = con.execute("select count(*) from meta.load_manifest").fetchone()[0]
-        digest = {
-            table: con.execute(f"select count(*), bit_xor(hash(t)) from {table} as t").fetchone()
-            for table in _staging_tables()
-        }
+
+        def table_digests(tables: list[str]) -> dict[str, tuple]:
+            out = {}
+            for table in tables:
+                schema, name = table.split(".")
+                columns = [  # calculated_at is when the run calculated, not a number
+                    c
+                    for (c,) in con.execute(
+                        "select column_name from information_schema.columns where "
+                        "table_schema = ? and table_name = ? and column_name <> 'calculated_at' "
+                        "order by ordinal_position",
+                        [schema, name],
+                    ).fetchall()
+                ]
+                row = ", ".join(f'"{c}"' for c in columns)
+                out[table] = con.execute(
+                    f"select count(*), bit_xor(hash(row({row}))) from {table}"
+                ).fetchone()
+            return out
+
+        published = [
+            f"published.{name}"
+            for (name,) in con.execute(
+                "select table_name from information_schema.tables "
+                "where table_schema = 'published' order by table_name"
+            ).fetchall()
+        ]
+        return manifest, table_digests(_staging_tables()), table_digests(published)
     finally:
         con.close()
-    return manifest, digest
+
+
+BAD_TARGET_DROP = "plan/2026-11-01/targets.csv"
+BAD_TARGET = (
+    "target_id,version,scope_type,scope_id,period,kpi_code,base_value,challenge_value,"
+    "stretch_value,reason,approved_by,approved_at\n"
+    "TGT-BAD,1,employee,E0001,2026-11,revenue,300000,200000,100000,录入错误,VP001,"
+    "2026-11-01T09:00:00\n"
+)
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +120,7 @@ def nights(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Nights]:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     shutil.copy2(path, target)
 
-    codes, manifests, digests = [], [], []
+    codes, manifests, digests, published = [], [], [], []
     with pytest.MonkeyPatch.context() as mp:
         for key in ENV_KEYS:
             # set, then unset: monkeypatch then restores even what the job exports on its own
@@ -94,13 +128,18 @@ def nights(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Nights]:
             mp.delenv(key)
         mp.setenv("KPIWH_HOME", str(home))
         mp.setenv("DAGSTER_HOME", str(home / "dagster"))
-        for up_to in (SPLIT_DATE, None, None):
-            deliver(up_to)
+        for up_to in (SPLIT_DATE, None, None, "bad target"):
+            if up_to == "bad target":
+                (landing / BAD_TARGET_DROP).parent.mkdir(parents=True)
+                (landing / BAD_TARGET_DROP).write_text(BAD_TARGET, encoding="utf-8")
+            else:
+                deliver(up_to)
             codes.append(kpiwh(["run"], read_dotenv=False))
-            manifest, digest = _digest(home / "warehouse.duckdb")
+            manifest, digest, published_digest = _digest(home / "warehouse.duckdb")
             manifests.append(manifest)
             digests.append(digest)
-    yield Nights(home, landing, faults, codes, manifests, digests)
+            published.append(published_digest)
+    yield Nights(home, landing, faults, codes, manifests, digests, published)
 
 
 # --- the expected state, from the CSV files alone ----------------------------------------------
@@ -150,7 +189,7 @@ def _expected(nights: Nights, entity: Entity) -> dict[tuple, tuple[str, int, str
 
 
 def test_every_run_succeeds(nights: Nights) -> None:
-    assert nights.exit_codes == [0, 0, 0]
+    assert nights.exit_codes == [0, 0, 0, 1]  # the last run's quality gate fails
 
 
 @pytest.mark.parametrize("entity", ENTITIES, ids=lambda e: e.qualified_name)
@@ -213,8 +252,8 @@ def test_gb18030_names_arrive_decoded(nights: Nights) -> None:
 
 
 def test_second_night_only_adds_and_third_run_changes_nothing(nights: Nights) -> None:
-    first, second, third = nights.manifest_after
-    delivered = len(list(nights.landing.rglob("*.csv")))
+    first, second, third, _ = nights.manifest_after
+    delivered = len(list(nights.landing.rglob("*.csv"))) - 1  # the bad target came later
     assert second == delivered  # every file is recorded once, loaded or rejected
     assert 0 < first < second
     assert third == second
@@ -234,3 +273,34 @@ def test_every_kpi_of_every_role_has_non_trivial_values(nights: Nights) -> None:
             )
         )
         assert catalog - non_trivial == set(), entity_type
+
+
+def test_a_failed_quality_gate_publishes_nothing(nights: Nights) -> None:
+    before, after = nights.published_digest[2], nights.published_digest[3]
+    assert "published.fct_kpi_values" in before and "published.fct_payouts" in before
+    assert after == before  # the last publication is untouched
+    assert nights.manifest_after[3] == nights.manifest_after[2] + 1  # the bad drop was loaded
+    assert nights.staging_digest[3] != nights.staging_digest[2]  # …and built, but not published
+    runs = nights.query(
+        "select run_id, bool_and(success or severity = 'warning') "
+        "from meta.validation_history group by run_id order by min(validated_at)"
+    )
+    assert [passed for _, passed in runs] == [True, True, True, False]
+    failed = nights.query(
+        "select check_name, failing_count from meta.validation_history "
+        "where run_id = ? and severity = 'error' and not success",
+        [runs[-1][0]],
+    )
+    assert failed == [("targets_ordered", 1)]
+    publications = nights.query("select run_id from meta.publications order by publication_id")
+    assert [r for (r,) in publications] == [r for r, _ in runs[:3]]
+
+
+def test_published_marts_are_the_audited_marts_of_the_last_good_run(nights: Nights) -> None:
+    assert nights.published_digest[2] == nights.published_digest[1]  # nothing new, same numbers
+    tables = nights.query(
+        "select table_name from information_schema.tables where table_schema = 'published'"
+    )
+    assert {"fct_kpi_values", "kpis_direct_sales", "fct_payouts", "dim_kpis"} <= {
+        t for (t,) in tables
+    }

@@ -1,0 +1,111 @@
+"""Write–audit–publish: copy the audited marts into the `published` schema, atomically.
+
+dbt builds into `marts` (the audit area). Only after the quality gate has passed are the marts
+copied into `published`, in one transaction: BI and exports read `published` and see either the
+previous publication or the new one, never a mix. A failed gate publishes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+
+import duckdb
+
+from quality.history import HISTORY_TABLE
+
+SOURCE_SCHEMA = "marts"
+PUBLISHED_SCHEMA = "published"
+PUBLICATIONS_TABLE = "meta.publications"
+
+
+class GateFailed(Exception):
+    """The run's quality gate did not pass: nothing is published."""
+
+
+@dataclass(frozen=True)
+class Publication:
+    publication_id: int
+    run_id: str
+    published_at: dt.datetime
+    row_counts: dict[str, int] = field(default_factory=dict)
+
+
+def blocking_failures(con: duckdb.DuckDBPyConnection, run_id: str) -> list[tuple[str, str]]:
+    """(check name, observed) of the run's failed error-level checks, from the validation history.
+
+    A run without any recorded validation is refused too: publishing needs a positive decision.
+    """
+    rows = con.execute(
+        f"select check_name, severity, success, observed from {HISTORY_TABLE} where run_id = ? "
+        "order by check_name",
+        [run_id],
+    ).fetchall()
+    if not rows:
+        return [("quality_gate", f"no validation recorded for run {run_id}")]
+    return [
+        (name, str(observed))
+        for name, severity, success, observed in rows
+        if severity == "error" and not success
+    ]
+
+
+def _tables(con: duckdb.DuckDBPyConnection, schema: str) -> list[str]:
+    return [
+        name
+        for (name,) in con.execute(
+            "select table_name from information_schema.tables "
+            "where table_schema = ? and table_type = 'BASE TABLE' order by table_name",
+            [schema],
+        ).fetchall()
+    ]
+
+
+def publish_marts(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    run_id: str,
+    source_schema: str = SOURCE_SCHEMA,
+    target_schema: str = PUBLISHED_SCHEMA,
+) -> Publication:
+    """Replace every table of `target_schema` by the audited marts, in one transaction.
+
+    Raises `GateFailed` (publishing nothing) unless the run's quality gate passed.
+    """
+    failures = blocking_failures(con, run_id)
+    if failures:
+        reasons = "; ".join(f"{name}: {observed}" for name, observed in failures)
+        raise GateFailed(f"quality gate failed, nothing published: {reasons}")
+    tables = _tables(con, source_schema)
+    published_at = dt.datetime.now().replace(microsecond=0)
+    con.execute("begin transaction")
+    try:
+        con.execute(f"create schema if not exists {target_schema}")
+        con.execute(
+            f"create table if not exists {PUBLICATIONS_TABLE} (publication_id bigint primary key, "
+            "run_id varchar not null, published_at timestamp not null, row_counts json)"
+        )
+        for stale in sorted(set(_tables(con, target_schema)) - set(tables)):
+            con.execute(f'drop table {target_schema}."{stale}"')
+        row_counts: dict[str, int] = {}
+        for table in tables:
+            con.execute(
+                f'create or replace table {target_schema}."{table}" as '
+                f'select * from {source_schema}."{table}"'
+            )
+            row_counts[table] = con.execute(
+                f'select count(*) from {target_schema}."{table}"'
+            ).fetchone()[0]
+        (publication_id,) = con.execute(
+            f"select coalesce(max(publication_id), 0) + 1 from {PUBLICATIONS_TABLE}"
+        ).fetchone()
+        con.execute(
+            f"insert into {PUBLICATIONS_TABLE} values (?, ?, ?, ?)",
+            [publication_id, run_id, published_at, json.dumps(row_counts)],
+        )
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return Publication(publication_id, run_id, published_at, row_counts)

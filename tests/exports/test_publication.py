@@ -1,0 +1,75 @@
+"""Write–audit–publish: only a run whose quality gate passed replaces the published marts."""
+
+import duckdb
+import pytest
+
+from exports.publication import GateFailed, blocking_failures, publish_marts
+from quality.history import ensure_history_table
+
+
+def _history(con: duckdb.DuckDBPyConnection, run_id: str, rows: list[tuple[str, str, bool]]):
+    for name, severity, success in rows:
+        con.execute(
+            "insert into meta.validation_history (run_id, check_name, layer, severity, success, "
+            "status, observed, failing_count, failing_examples, description, validated_at) "
+            "values (?, ?, 'marts', ?, ?, ?, 'x', ?, '[]', '', now())",
+            [
+                run_id,
+                name,
+                severity,
+                success,
+                "passed" if success else "failed",
+                0 if success else 1,
+            ],
+        )
+
+
+@pytest.fixture
+def con() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute("create schema meta; create schema marts")
+    ensure_history_table(con)
+    con.execute("create table marts.fct_a as select 1 as v")
+    con.execute("create table marts.fct_b as select 'x' as w")
+    return con
+
+
+def test_a_passed_gate_publishes_every_mart_and_records_it(con) -> None:
+    _history(con, "run-1", [("c1", "error", True), ("c2", "warning", False)])
+    publication = publish_marts(con, run_id="run-1")
+    assert publication.row_counts == {"fct_a": 1, "fct_b": 1}
+    assert con.execute("select v from published.fct_a").fetchall() == [(1,)]
+    assert con.execute("select run_id from meta.publications").fetchall() == [("run-1",)]
+
+
+def test_a_failed_error_check_publishes_nothing_and_keeps_the_last_publication(con) -> None:
+    _history(con, "run-1", [("c1", "error", True)])
+    publish_marts(con, run_id="run-1")
+    con.execute("create or replace table marts.fct_a as select 2 as v")
+    _history(con, "run-2", [("c1", "error", False), ("c2", "warning", True)])
+    assert blocking_failures(con, "run-2") == [("c1", "x")]
+    with pytest.raises(GateFailed, match="c1: x"):
+        publish_marts(con, run_id="run-2")
+    assert con.execute("select v from published.fct_a").fetchall() == [(1,)]
+    assert con.execute("select count(*) from meta.publications").fetchone() == (1,)
+
+
+def test_a_run_without_validation_is_refused(con) -> None:
+    with pytest.raises(GateFailed, match="no validation recorded for run run-9"):
+        publish_marts(con, run_id="run-9")
+    schemas = {
+        s for (s,) in con.execute("select schema_name from information_schema.schemata").fetchall()
+    }
+    assert "published" not in schemas
+
+
+def test_a_mart_dropped_from_the_project_leaves_the_publication(con) -> None:
+    _history(con, "run-1", [("c1", "error", True)])
+    publish_marts(con, run_id="run-1")
+    con.execute("drop table marts.fct_b")
+    _history(con, "run-2", [("c1", "error", True)])
+    publish_marts(con, run_id="run-2")
+    tables = con.execute(
+        "select table_name from information_schema.tables where table_schema = 'published'"
+    ).fetchall()
+    assert tables == [("fct_a",)]
