@@ -41,12 +41,9 @@ def test_build_succeeded(staging_build: StagingBuild) -> None:
     failed = {k: v for k, v in statuses.items() if v not in ("success", "pass")}
     assert not failed, failed
     kinds = [uid.split(".")[0] for uid in statuses]
-    source_staging = [
-        uid
-        for uid in statuses
-        if uid.startswith("model.") and "__" in uid and ".stg_" in uid and ".stg_meta__" not in uid
-    ]
-    assert len(source_staging) == len(ENTITIES) == 21
+    staging = {u.split(".")[-1] for u in statuses if u.startswith("model.") and ".stg_" in u}
+    assert {f"stg_{e.qualified_name}" for e in ENTITIES} <= staging
+    assert len(ENTITIES) == 21
     assert kinds.count("unit_test") >= 6
     assert kinds.count("test") > 50
 
