@@ -50,3 +50,11 @@
         else cast(round(cast({{ numerator }} as double) / cast({{ denominator }} as double), 6) as decimal(38, 6))
     end
 {%- endmacro %}
+
+{#- The join condition of two relations on the KPI grain (entity, role, period) — or on the
+    `columns` given. -#}
+{% macro same_grain(left, right, columns=['entity_type', 'entity_id', 'role', 'period_type', 'period']) -%}
+    {%- for column in columns -%}
+        {{ left }}.{{ column }} = {{ right }}.{{ column }}{% if not loop.last %} and {% endif %}
+    {%- endfor -%}
+{%- endmacro %}

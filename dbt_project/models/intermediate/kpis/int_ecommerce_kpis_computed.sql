@@ -229,19 +229,9 @@ combined as (
         coalesce(store_event_totals.campaigns_participated, 0) as campaigns_participated
     from entity_periods
     left join customer_totals
-        on
-            entity_periods.entity_type = customer_totals.entity_type
-            and entity_periods.entity_id = customer_totals.entity_id
-            and entity_periods.role = customer_totals.role
-            and entity_periods.period_type = customer_totals.period_type
-            and entity_periods.period = customer_totals.period
+        on {{ same_grain('entity_periods', 'customer_totals') }}
     left join store_event_totals
-        on
-            entity_periods.entity_type = store_event_totals.entity_type
-            and entity_periods.entity_id = store_event_totals.entity_id
-            and entity_periods.role = store_event_totals.role
-            and entity_periods.period_type = store_event_totals.period_type
-            and entity_periods.period = store_event_totals.period
+        on {{ same_grain('entity_periods', 'store_event_totals') }}
 
 ),
 

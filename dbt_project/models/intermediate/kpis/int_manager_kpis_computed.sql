@@ -367,17 +367,9 @@ combined as (
         team_targets.challenge_value as team_challenge_target
     from entity_periods
     left join event_totals
-        on
-            entity_periods.entity_type = event_totals.entity_type
-            and entity_periods.entity_id = event_totals.entity_id
-            and entity_periods.period_type = event_totals.period_type
-            and entity_periods.period = event_totals.period
+        on {{ same_grain('entity_periods', 'event_totals', ['entity_type', 'entity_id', 'period_type', 'period']) }}
     left join team_targets
-        on
-            entity_periods.entity_type = team_targets.entity_type
-            and entity_periods.entity_id = team_targets.entity_id
-            and entity_periods.period_type = team_targets.period_type
-            and entity_periods.period = team_targets.period
+        on {{ same_grain('entity_periods', 'team_targets', ['entity_type', 'entity_id', 'period_type', 'period']) }}
 
 ),
 

@@ -202,26 +202,11 @@ combined as (
         coalesce(receipt_totals.receipts, 0) as receipts
     from entity_periods
     left join order_totals
-        on
-            entity_periods.entity_type = order_totals.entity_type
-            and entity_periods.entity_id = order_totals.entity_id
-            and entity_periods.role = order_totals.role
-            and entity_periods.period_type = order_totals.period_type
-            and entity_periods.period = order_totals.period
+        on {{ same_grain('entity_periods', 'order_totals') }}
     left join new_customer_counts
-        on
-            entity_periods.entity_type = new_customer_counts.entity_type
-            and entity_periods.entity_id = new_customer_counts.entity_id
-            and entity_periods.role = new_customer_counts.role
-            and entity_periods.period_type = new_customer_counts.period_type
-            and entity_periods.period = new_customer_counts.period
+        on {{ same_grain('entity_periods', 'new_customer_counts') }}
     left join receipt_totals
-        on
-            entity_periods.entity_type = receipt_totals.entity_type
-            and entity_periods.entity_id = receipt_totals.entity_id
-            and entity_periods.role = receipt_totals.role
-            and entity_periods.period_type = receipt_totals.period_type
-            and entity_periods.period = receipt_totals.period
+        on {{ same_grain('entity_periods', 'receipt_totals') }}
 
 ),
 

@@ -89,11 +89,7 @@ retention as (
     from base_customers
     left join period_customers
         on
-            base_customers.entity_type = period_customers.entity_type
-            and base_customers.entity_id = period_customers.entity_id
-            and base_customers.role = period_customers.role
-            and base_customers.period_type = period_customers.period_type
-            and base_customers.period = period_customers.period
+            {{ same_grain('base_customers', 'period_customers') }}
             and base_customers.customer_id = period_customers.customer_id
     group by
         base_customers.entity_type,

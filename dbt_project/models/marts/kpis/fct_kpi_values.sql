@@ -55,11 +55,7 @@ completed as (
     from expected_rows
     left join kpi_values
         on
-            expected_rows.entity_type = kpi_values.entity_type
-            and expected_rows.entity_id = kpi_values.entity_id
-            and expected_rows.role = kpi_values.role
-            and expected_rows.period_type = kpi_values.period_type
-            and expected_rows.period = kpi_values.period
+            {{ same_grain('expected_rows', 'kpi_values') }}
             and expected_rows.kpi_code = kpi_values.kpi_code
 
 ),

@@ -133,19 +133,11 @@ funnel_rows as (
     cross join stages
     left join entered_counts as this_stage
         on
-            funnel_owners.entity_type = this_stage.entity_type
-            and funnel_owners.entity_id = this_stage.entity_id
-            and funnel_owners.role = this_stage.role
-            and funnel_owners.period_type = this_stage.period_type
-            and funnel_owners.period = this_stage.period
+            {{ same_grain('funnel_owners', 'this_stage') }}
             and stages.stage = this_stage.stage
     left join entered_counts as next_stage
         on
-            funnel_owners.entity_type = next_stage.entity_type
-            and funnel_owners.entity_id = next_stage.entity_id
-            and funnel_owners.role = next_stage.role
-            and funnel_owners.period_type = next_stage.period_type
-            and funnel_owners.period = next_stage.period
+            {{ same_grain('funnel_owners', 'next_stage') }}
             and stages.next_stage = next_stage.stage
 
 ),
