@@ -490,13 +490,14 @@ def _release_dbt_duckdb() -> None:
     DuckDBConnectionManager.close_all_connections()
 
 
-@pytest.fixture(scope="session")
-def staging_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StagingBuild]:
-    from dbt.cli.main import dbtRunner
+def invoke_dbt(
+    command: list[str], *, warehouse: Path, work_dir: Path, vars: dict[str, Any] | None = None
+) -> Any:
+    """Run one dbt command in process on `warehouse` (target and logs under `work_dir`), then
+    release dbt-duckdb's handle on the file and restore the environment."""
+    import json
 
-    tmp = tmp_path_factory.mktemp("dbt_staging")
-    warehouse = tmp / "warehouse.duckdb"
-    create_warehouse(warehouse)
+    from dbt.cli.main import dbtRunner
 
     env = {
         "KPIWH_DUCKDB_PATH": str(warehouse),
@@ -506,24 +507,23 @@ def staging_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StagingB
     }
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
+    args = [
+        *command,
+        "--project-dir",
+        str(DBT_PROJECT_DIR),
+        "--profiles-dir",
+        str(DBT_PROJECT_DIR),
+        "--target-path",
+        str(work_dir / "target"),
+        "--log-path",
+        str(work_dir / "logs"),
+        "--no-partial-parse",
+        "--no-version-check",
+    ]
+    if vars:
+        args += ["--vars", json.dumps(vars)]
     try:
-        result = dbtRunner().invoke(
-            [
-                "build",
-                "--project-dir",
-                str(DBT_PROJECT_DIR),
-                "--profiles-dir",
-                str(DBT_PROJECT_DIR),
-                "--target-path",
-                str(tmp / "target"),
-                "--log-path",
-                str(tmp / "logs"),
-                "--no-partial-parse",
-                "--no-version-check",
-                "--no-send-anonymous-usage-stats",
-                "--no-use-colors",
-            ]
-        )
+        return dbtRunner().invoke(args)
     finally:
         _release_dbt_duckdb()
         for k, v in saved.items():
@@ -531,6 +531,18 @@ def staging_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StagingB
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
+
+
+@pytest.fixture(scope="session")
+def staging_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StagingBuild]:
+    tmp = tmp_path_factory.mktemp("dbt_staging")
+    warehouse = tmp / "warehouse.duckdb"
+    create_warehouse(warehouse)
+    result = invoke_dbt(
+        ["build", "--no-send-anonymous-usage-stats", "--no-use-colors"],
+        warehouse=warehouse,
+        work_dir=tmp,
+    )
     if result.exception is not None:
         raise result.exception
     yield StagingBuild(warehouse=warehouse, results=result.result)

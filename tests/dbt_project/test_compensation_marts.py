@@ -7,7 +7,6 @@ The detailed rules (tiers, gate, rounding, weights, cents) are dbt unit tests be
 
 from __future__ import annotations
 
-import os
 import random
 from datetime import date, datetime
 from decimal import Decimal
@@ -17,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import DBT_PROJECT_DIR, StagingBuild, _release_dbt_duckdb
+from .conftest import StagingBuild, invoke_dbt
 
 D = Decimal
 COMPENSATION_MARTS = (
@@ -206,8 +205,6 @@ def _random_cases(seed: int, count: int) -> list[tuple[str, Decimal, dict[str, D
 
 
 def _show_allocation(tmp_path: Path, cases: list[tuple[str, Decimal, dict[str, Decimal]]]) -> Any:
-    from dbt.cli.main import dbtRunner
-
     values = ",\n".join(
         f"('{group}', '{member}', {weight}, {total})"
         for group, total, weights in cases
@@ -233,40 +230,11 @@ shares as (
 select group_id, member_id, cast(allocated_amount as varchar) as amount
 from allocated_shares
 """
-    env = {
-        "KPIWH_DUCKDB_PATH": str(tmp_path / "show.duckdb"),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    }
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    try:
-        result = dbtRunner().invoke(
-            [
-                "show",
-                "--inline",
-                inline,
-                "--limit",
-                "-1",
-                "--project-dir",
-                str(DBT_PROJECT_DIR),
-                "--profiles-dir",
-                str(DBT_PROJECT_DIR),
-                "--target-path",
-                str(tmp_path / "target"),
-                "--log-path",
-                str(tmp_path / "logs"),
-                "--no-partial-parse",
-                "--no-version-check",
-                "--quiet",
-            ]
-        )
-    finally:
-        _release_dbt_duckdb()
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+    result = invoke_dbt(
+        ["show", "--inline", inline, "--limit", "-1", "--quiet"],
+        warehouse=tmp_path / "show.duckdb",
+        work_dir=tmp_path,
+    )
     if result.exception is not None:
         raise result.exception
     return result.result.results[0].agate_table

@@ -30,8 +30,6 @@ Run:  .venv/bin/pytest tests/dbt_project/test_kpis_hand_company.py
 
 from __future__ import annotations
 
-import json
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -44,7 +42,7 @@ import pytest
 from ingestion.loader import LoadReport, load_landing
 from ingestion.warehouse import connect
 
-from .conftest import DBT_PROJECT_DIR, _release_dbt_duckdb
+from .conftest import invoke_dbt
 
 D = Decimal
 FIXTURE_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "hand_company"
@@ -1133,47 +1131,16 @@ def _load(warehouse: Path) -> LoadReport:
 
 @pytest.fixture(scope="module")
 def hand_company(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HandCompany]:
-    from dbt.cli.main import dbtRunner
-
     tmp = tmp_path_factory.mktemp("hand_company")
     warehouse = tmp / "warehouse.duckdb"
     report = _load(warehouse)
 
-    env = {
-        "KPIWH_DUCKDB_PATH": str(warehouse),
-        "KPIWH_DUCKDB_THREADS": "4",
-        "KPIWH_DUCKDB_MEMORY_LIMIT": "1GB",
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    }
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    try:
-        result = dbtRunner().invoke(
-            [
-                "build",
-                "--project-dir",
-                str(DBT_PROJECT_DIR),
-                "--profiles-dir",
-                str(DBT_PROJECT_DIR),
-                "--target-path",
-                str(tmp / "target"),
-                "--log-path",
-                str(tmp / "logs"),
-                "--no-partial-parse",
-                "--no-version-check",
-                "--no-send-anonymous-usage-stats",
-                "--no-use-colors",
-                "--vars",
-                json.dumps(DBT_VARS),
-            ]
-        )
-    finally:
-        _release_dbt_duckdb()
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+    result = invoke_dbt(
+        ["build", "--no-send-anonymous-usage-stats", "--no-use-colors"],
+        warehouse=warehouse,
+        work_dir=tmp,
+        vars=DBT_VARS,
+    )
     yield HandCompany(
         warehouse=warehouse,
         load_report=report,
