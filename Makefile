@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export KPIWH_HOME ?= $(CURDIR)/var
 
-.PHONY: setup demo run generate test lint format ui dbt-parse lock clean
+.PHONY: setup demo run generate test lint format ui dbt-parse bench lock clean
 
 setup: $(STAMP)
 
@@ -49,6 +49,11 @@ ui: $(STAMP)
 
 dbt-parse: $(STAMP)
 	cd dbt_project && ../$(BIN)/dbt parse --profiles-dir . --quiet
+
+## bench: benchmark the nightly job (SCALE=S by default; M takes a while), see docs/benchmarks.md
+SCALE ?= S
+bench: $(STAMP)
+	$(BIN)/kpiwh bench --scale $(SCALE)
 
 ## lock: re-resolve the whole dependency tree into requirements.lock
 lock:

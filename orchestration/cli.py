@@ -6,6 +6,7 @@
     kpiwh status     what was loaded, rejected and quarantined
     kpiwh quarantine the quarantined rows with file, line and reason
     kpiwh ui         the Dagster UI on this project
+    kpiwh bench      benchmark the nightly job against pandas and the read-once floor
 
 Settings come from environment variables (see `.env.example`); options override them.
 """
@@ -71,6 +72,18 @@ def _parser() -> argparse.ArgumentParser:
     ui = commands.add_parser("ui", help="open the Dagster UI on this project")
     ui.add_argument("--port", type=int, default=3000)
     ui.set_defaults(handler=_ui)
+
+    bench = commands.add_parser("bench", help="benchmark the nightly job (docs/benchmarks.md)")
+    bench.add_argument("--scale", default="S", help="tiny, small, S (default), M or L")
+    bench.add_argument("--repeat", type=int, help="runs to take the median of (3 for S/M, else 1)")
+    bench.add_argument("--out", type=Path, help="results document (default docs/benchmarks.md)")
+    bench.add_argument("--smoke", action="store_true", help="seconds-long tiny run (CI)")
+    bench.add_argument("--dir", type=Path, help="bench folder (default ./bench_out/<scale>)")
+    bench.add_argument("--no-pandas", action="store_true", help="skip the pandas baseline")
+    bench.add_argument("--pandas-cap-gb", type=float, default=12.0, help="kill pandas above this")
+    bench.add_argument("--no-incremental", action="store_true", help="skip the next-drop case")
+    bench.add_argument("--regenerate", action="store_true", help="generate the company again")
+    bench.set_defaults(handler=_bench)
     return parser
 
 
@@ -211,6 +224,26 @@ def _ui(args: argparse.Namespace, settings: Settings) -> int:
         str(args.port),
     ]
     return subprocess.call(command, cwd=PROJECT_ROOT, env=env)
+
+
+def _bench(args: argparse.Namespace, settings: Settings) -> int:
+    from benchmarks.runner import BenchConfig, run_bench
+
+    default_out = None if args.smoke else PROJECT_ROOT / "docs" / "benchmarks.md"
+    config = BenchConfig.create(
+        scale=args.scale,
+        repeat=args.repeat,
+        bench_dir=args.dir,
+        out=args.out or default_out,
+        smoke=args.smoke,
+        pandas=not args.no_pandas,
+        pandas_cap_gb=args.pandas_cap_gb,
+        incremental=not args.no_incremental,
+        regenerate=args.regenerate,
+        threads=settings.duckdb_threads,
+        memory_limit=settings.duckdb_memory_limit,
+    )
+    return run_bench(config)
 
 
 if __name__ == "__main__":
