@@ -25,6 +25,7 @@ from pathlib import Path
 
 from dotenv import load_dotenv
 
+from orchestration.commands import add_all
 from orchestration.settings import PROJECT_ROOT, Settings
 
 
@@ -84,6 +85,8 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--no-incremental", action="store_true", help="skip the next-drop case")
     bench.add_argument("--regenerate", action="store_true", help="generate the company again")
     bench.set_defaults(handler=_bench)
+
+    add_all(commands)  # exports, payroll, audit and quality commands (orchestration/commands/)
     return parser
 
 
