@@ -30,6 +30,7 @@ class Publication:
     run_id: str
     published_at: dt.datetime
     row_counts: dict[str, int] = field(default_factory=dict)
+    load_watermark: int | None = None
 
 
 def blocking_failures(con: duckdb.DuckDBPyConnection, run_id: str) -> list[tuple[str, str]]:
@@ -86,6 +87,12 @@ def publish_marts(
             f"create table if not exists {PUBLICATIONS_TABLE} (publication_id bigint primary key, "
             "run_id varchar not null, published_at timestamp not null, row_counts json)"
         )
+        # the highest load the published numbers include: exports freeze it with a period, and
+        # `trace` tells rows that arrived after a publication from those it was built on
+        con.execute(
+            f"alter table {PUBLICATIONS_TABLE} add column if not exists load_watermark bigint"
+        )
+        load_watermark = _load_watermark(con)
         for stale in sorted(set(_tables(con, target_schema)) - set(tables)):
             con.execute(f'drop table {target_schema}."{stale}"')
         row_counts: dict[str, int] = {}
@@ -101,11 +108,23 @@ def publish_marts(
             f"select coalesce(max(publication_id), 0) + 1 from {PUBLICATIONS_TABLE}"
         ).fetchone()
         con.execute(
-            f"insert into {PUBLICATIONS_TABLE} values (?, ?, ?, ?)",
-            [publication_id, run_id, published_at, json.dumps(row_counts)],
+            f"insert into {PUBLICATIONS_TABLE} "
+            "(publication_id, run_id, published_at, row_counts, load_watermark) "
+            "values (?, ?, ?, ?, ?)",
+            [publication_id, run_id, published_at, json.dumps(row_counts), load_watermark],
         )
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
-    return Publication(publication_id, run_id, published_at, row_counts)
+    return Publication(publication_id, run_id, published_at, row_counts, load_watermark)
+
+
+def _load_watermark(con: duckdb.DuckDBPyConnection) -> int | None:
+    exists = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'meta' and table_name = 'load_manifest'"
+    ).fetchone()[0]
+    if not exists:
+        return None
+    return con.execute("select max(load_id) from meta.load_manifest").fetchone()[0]

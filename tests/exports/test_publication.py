@@ -73,3 +73,13 @@ def test_a_mart_dropped_from_the_project_leaves_the_publication(con) -> None:
         "select table_name from information_schema.tables where table_schema = 'published'"
     ).fetchall()
     assert tables == [("fct_a",)]
+
+
+def test_a_publication_records_the_highest_load_it_includes(con) -> None:
+    con.execute("create table meta.load_manifest (load_id bigint, status varchar)")
+    con.execute(
+        "insert into meta.load_manifest values (1, 'loaded'), (7, 'rejected'), (4, 'loaded')"
+    )
+    _history(con, "run-1", [("c1", "error", True)])
+    assert publish_marts(con, run_id="run-1").load_watermark == 7
+    assert con.execute("select load_watermark from meta.publications").fetchall() == [(7,)]
