@@ -7,12 +7,13 @@ from dagster_dbt import DbtCliResource
 
 from orchestration.assets.dbt import DBT_EXECUTABLE, dbt_models, dbt_project
 from orchestration.assets.plan import compensation_plan
-from orchestration.assets.quality import published_marts, quality_validation
+from orchestration.assets.quality import anomaly_alerts, published_marts, quality_validation
 from orchestration.assets.raw import raw_extracts
 from orchestration.jobs import landing_sensor, nightly_job, nightly_schedule
 from orchestration.resources import (
     LandingResource,
     PlanConfigResource,
+    QualityConfigResource,
     WarehouseResource,
     export_dbt_env,
 )
@@ -23,7 +24,14 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
     settings = settings or Settings.from_env()
     export_dbt_env(settings)
     return dg.Definitions(
-        assets=[raw_extracts, compensation_plan, dbt_models, quality_validation, published_marts],
+        assets=[
+            raw_extracts,
+            compensation_plan,
+            dbt_models,
+            quality_validation,
+            published_marts,
+            anomaly_alerts,
+        ],
         jobs=[nightly_job],
         schedules=[nightly_schedule(settings.business_tz)],
         sensors=[landing_sensor(settings.landing_dir)],
@@ -31,6 +39,7 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
             "warehouse": WarehouseResource.from_settings(settings),
             "landing": LandingResource.from_settings(settings),
             "plan_config": PlanConfigResource.from_settings(settings),
+            "quality_config": QualityConfigResource.from_settings(settings),
             "dbt": DbtCliResource(
                 project_dir=dbt_project,
                 profiles_dir=str(dbt_project.profiles_dir),

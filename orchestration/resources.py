@@ -58,6 +58,16 @@ class PlanConfigResource(dg.ConfigurableResource):
         return cls(path=str(settings.plan_config))
 
 
+class QualityConfigResource(dg.ConfigurableResource):
+    """The quality config: anomaly thresholds (`KPIWH_QUALITY_CONFIG`, default config/quality.yml)."""
+
+    path: str
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> QualityConfigResource:
+        return cls(path=str(settings.quality_config))
+
+
 def export_dbt_env(settings: Settings) -> None:
     """dbt runs as a subprocess and reads its profile from these variables (profiles.yml)."""
     os.environ.update(settings.dbt_env())

@@ -12,11 +12,23 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 DEFAULT_PLAN_CONFIG = "config/compensation_plan.yml"
+DEFAULT_QUALITY_CONFIG = "config/quality.yml"
 
 
 def _env(name: str, default: str) -> str:
     value = os.environ.get(name, "").strip()
     return value or default
+
+
+def _env_bool(name: str, *, default: bool) -> bool:
+    value = _env(name, "").lower()
+    if not value:
+        return default
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError(f"{name}={value!r}: expected true or false")
 
 
 @dataclass(frozen=True)
@@ -29,6 +41,13 @@ class Settings:
     duckdb_memory_limit: str
     dagster_home: Path
     plan_config: Path
+    # anomaly thresholds (quality/anomalies.py), relative to the project root like the plan
+    quality_config: Path = PROJECT_ROOT / DEFAULT_QUALITY_CONFIG
+    # BI exports (exports/bi.py): folder, optional PostgreSQL target, pay columns opt-in
+    export_dir: Path = Path("var/exports")
+    postgres_dsn: str | None = None
+    bi_include_pay: bool = False
+    docs_dir: Path = Path("var/dbt_docs")
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -43,6 +62,13 @@ class Settings:
             dagster_home=Path(_env("DAGSTER_HOME", str(home / "dagster"))).resolve(),
             # relative to the project root (the plan file is versioned with the code)
             plan_config=(PROJECT_ROOT / _env("KPIWH_PLAN_CONFIG", DEFAULT_PLAN_CONFIG)).resolve(),
+            quality_config=(
+                PROJECT_ROOT / _env("KPIWH_QUALITY_CONFIG", DEFAULT_QUALITY_CONFIG)
+            ).resolve(),
+            export_dir=Path(_env("KPIWH_EXPORT_DIR", str(home / "exports"))).resolve(),
+            postgres_dsn=_env("KPIWH_POSTGRES_DSN", "") or None,
+            bi_include_pay=_env_bool("KPIWH_BI_INCLUDE_PAY", default=False),
+            docs_dir=Path(_env("KPIWH_DOCS_DIR", str(home / "dbt_docs"))).resolve(),
         )
 
     def dbt_env(self) -> dict[str, str]:

@@ -5,17 +5,23 @@ validate throw-away frames in an ephemeral context, so the report is a self-cont
 from the ValidationReport instead: every check with its layer, severity, result, observed value
 and failing examples.
 
-    python -m quality.report --warehouse var/warehouse.duckdb --out var/quality_report.html
+    kpiwh report                     # = python -m quality.report --warehouse … --out …
+
+The page also lists the current anomaly alerts (with their decisions) and the recent nightly
+validations from `meta.validation_history`.
 """
 
 from __future__ import annotations
 
 import argparse
 import html
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from quality.anomalies import StoredAlert
 from quality.core import CheckResult, ValidationReport, jsonable
+from quality.history import HISTORY_TABLE
 
 _STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2rem; color: #222; }
@@ -66,7 +72,76 @@ def _section(result: CheckResult) -> str:
     )
 
 
-def render_html(report: ValidationReport, title: str = "Data quality validation report") -> str:
+def _alerts_section(alerts: Sequence[StoredAlert]) -> str:
+    if not alerts:
+        return "<section><h2>Anomaly alerts</h2><p>No current alerts.</p></section>"
+    rows = "".join(
+        "<tr>"
+        + "".join(
+            _cell(v)
+            for v in (
+                item.alert.alert_id,
+                item.alert.kind,
+                item.alert.period,
+                item.alert.employee_id,
+                "holds payroll"
+                if item.is_holding
+                else ("payout" if item.alert.holds_payroll else ""),
+                item.alert.message,
+                f"{item.decision} by {item.decided_by}: {item.reason}" if item.decision else None,
+            )
+        )
+        + "</tr>"
+        for item in alerts
+    )
+    holding = sum(item.is_holding for item in alerts)
+    return (
+        f"<section><h2>Anomaly alerts</h2><p>{len(alerts)} current alerts, {holding} holding "
+        "payroll exports until acknowledged.</p><table><tr><th>alert</th><th>kind</th>"
+        "<th>period</th><th>employee</th><th>payroll</th><th>message</th><th>decision</th></tr>"
+        f"{rows}</table></section>"
+    )
+
+
+def _runs_section(runs: Sequence[Mapping[str, Any]]) -> str:
+    if not runs:
+        return ""
+    rows = "".join(
+        "<tr>"
+        + "".join(
+            _cell(run[k])
+            for k in ("run_id", "validated_at", "checks", "errors_failed", "warnings_failed")
+        )
+        + "</tr>"
+        for run in runs
+    )
+    return (
+        "<section><h2>Recent nightly validations</h2><table><tr><th>run</th><th>validated at</th>"
+        "<th>checks</th><th>failed errors</th><th>failed warnings</th></tr>"
+        f"{rows}</table></section>"
+    )
+
+
+def run_summaries(con: Any, limit: int = 20) -> list[dict[str, Any]]:
+    """The latest recorded validations, newest first: failed errors and warnings per run."""
+    rows = con.execute(
+        f"""select run_id, max(validated_at) as validated_at, count(*) as checks,
+            count(*) filter (where severity = 'error' and not success) as errors_failed,
+            count(*) filter (where severity = 'warning' and not success) as warnings_failed
+        from {HISTORY_TABLE} group by run_id order by validated_at desc limit ?""",
+        [limit],
+    ).fetchall()
+    keys = ("run_id", "validated_at", "checks", "errors_failed", "warnings_failed")
+    return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
+def render_html(
+    report: ValidationReport,
+    title: str = "Data quality validation report",
+    *,
+    alerts: Sequence[StoredAlert] = (),
+    runs: Sequence[Mapping[str, Any]] = (),
+) -> str:
     verdict = "PASSED: publishing allowed" if report.passed else "FAILED: publishing blocked"
     overview = "".join(
         f'<tr><td><a href="#{html.escape(r.name)}">{html.escape(r.name)}</a></td>'
@@ -85,24 +160,55 @@ def render_html(report: ValidationReport, title: str = "Data quality validation 
 {len(report.warnings)} warnings, {len(report.skipped)} skipped.</div>
 <table><tr><th>check</th><th>layer</th><th>severity</th><th>result</th><th>observed</th></tr>
 {overview}</table>
+{_alerts_section(alerts)}
+{_runs_section(runs)}
+<h2>Checks</h2>
 {sections}
 </body></html>
 """
 
 
-def write_html_report(report: ValidationReport, path: Path | str) -> Path:
+def write_html_report(
+    report: ValidationReport,
+    path: Path | str,
+    *,
+    alerts: Sequence[StoredAlert] = (),
+    runs: Sequence[Mapping[str, Any]] = (),
+) -> Path:
     """Write the report as one self-contained HTML file (parent folders created)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_html(report), encoding="utf-8")
+    path.write_text(render_html(report, alerts=alerts, runs=runs), encoding="utf-8")
     return path
+
+
+def build_report(
+    con: Any, out: Path | str, layers: Sequence[str] | None = None
+) -> ValidationReport:
+    """Validate the warehouse now and write the page with its current alerts and recent runs."""
+    from quality.anomalies import list_alerts
+    from quality.runner import run_checks
+
+    report = run_checks(con, list(layers) if layers else None)
+    alerts = list_alerts(con) if _has_table(con, "meta", "anomaly_alerts") else []
+    runs = run_summaries(con) if _has_table(con, "meta", "validation_history") else []
+    write_html_report(report, out, alerts=alerts, runs=runs)
+    return report
+
+
+def _has_table(con: Any, schema: str, table: str) -> bool:
+    return bool(
+        con.execute(
+            "select count(*) from information_schema.tables where table_schema = ? "
+            "and table_name = ?",
+            [schema, table],
+        ).fetchone()[0]
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     """Validate a warehouse file read-only and write the HTML report; exit 1 on errors."""
     import duckdb
-
-    from quality.runner import run_checks
 
     parser = argparse.ArgumentParser(prog="python -m quality.report", description=main.__doc__)
     parser.add_argument("--warehouse", required=True, help="DuckDB warehouse file")
@@ -111,11 +217,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     con = duckdb.connect(args.warehouse, read_only=True)
     try:
-        report = run_checks(con, args.layer)
+        report = build_report(con, args.out, args.layer)
     finally:
         con.close()
-    out = write_html_report(report, args.out)
-    print(f"{out}: {len(report.errors)} errors, {len(report.warnings)} warnings")
+    print(f"{args.out}: {len(report.errors)} errors, {len(report.warnings)} warnings")
     return 0 if report.passed else 1
 
 

@@ -4,19 +4,24 @@
 `meta.validation_history` and reports each as a Dagster asset check. `published/marts` is the
 explicit gate: it publishes only when the history of *this run* holds no failed error-level check,
 and fails the run with the reasons otherwise (the last publication stays untouched).
+`quality/anomalies` then scans what was published for anomalies (alerts, never failures).
 """
+
+from pathlib import Path
 
 import dagster as dg
 from dagster import AssetExecutionContext
 
 from exports.publication import GateFailed, publish_marts
 from orchestration.assets.dbt import dbt_models
-from orchestration.resources import WarehouseResource
+from orchestration.resources import QualityConfigResource, WarehouseResource
+from quality.anomalies import AnomalyConfig, detect_anomalies, record_anomalies
 from quality.checks import CHECKS, run_checks
 from quality.history import record_validation
 
 VALIDATION_KEY = dg.AssetKey(["quality", "validation"])
 PUBLISHED_KEY = dg.AssetKey(["published", "marts"])
+ANOMALIES_KEY = dg.AssetKey(["quality", "anomalies"])
 
 
 @dg.asset(
@@ -81,5 +86,38 @@ def published_marts(context: AssetExecutionContext, warehouse: WarehouseResource
             "publication_id": publication.publication_id,
             "tables": len(publication.row_counts),
             "rows": sum(publication.row_counts.values()),
+        }
+    )
+
+
+@dg.asset(
+    key=ANOMALIES_KEY,
+    deps=[PUBLISHED_KEY],
+    group_name="quality",
+    kinds={"duckdb"},
+    description="Anomaly alerts (异常预警) on the published numbers: order amounts far outside the "
+    "norm, KPI swings, opportunities skipping funnel stages, payouts above cap or jumping. Stored "
+    "in meta.anomaly_alerts; payout alerts hold the payroll export of their period until "
+    "acknowledged (`kpiwh alerts acknowledge`). Alerts never fail the run.",
+)
+def anomaly_alerts(
+    context: AssetExecutionContext,
+    warehouse: WarehouseResource,
+    quality_config: QualityConfigResource,
+):
+    config = AnomalyConfig.load(Path(quality_config.path))
+    with warehouse.connection() as con:
+        alerts = detect_anomalies(con, config)
+        run = record_anomalies(con, alerts, context.run_id)
+        holding = sorted({(a.period_type, a.period) for a in run.payout_alerts})
+    for alert in run.payout_alerts[:20]:
+        context.log.warning(f"payroll hold {alert.period}: {alert.message} [{alert.alert_id}]")
+    return dg.MaterializeResult(
+        metadata={
+            "alerts": len(run.alerts),
+            "by_kind": dg.MetadataValue.json(run.counts()),
+            "payout_alerts": len(run.payout_alerts),
+            "periods_held": [period for _, period in holding],
+            "publication_id": run.publication_id,
         }
     )
