@@ -6,6 +6,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from orchestration.assets.dbt import DBT_EXECUTABLE, dbt_models, dbt_project
+from orchestration.assets.payroll import payroll_periods
 from orchestration.assets.plan import compensation_plan
 from orchestration.assets.quality import anomaly_alerts, published_marts, quality_validation
 from orchestration.assets.raw import raw_extracts
@@ -31,6 +32,7 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
             quality_validation,
             published_marts,
             anomaly_alerts,
+            payroll_periods,
         ],
         jobs=[nightly_job],
         schedules=[nightly_schedule(settings.business_tz)],
