@@ -6,6 +6,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from orchestration.assets.dbt import DBT_EXECUTABLE, dbt_models, dbt_project
+from orchestration.assets.exports import BiExportsResource, exports_bi
 from orchestration.assets.payroll import payroll_periods
 from orchestration.assets.plan import compensation_plan
 from orchestration.assets.quality import anomaly_alerts, published_marts, quality_validation
@@ -33,6 +34,7 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
             published_marts,
             anomaly_alerts,
             payroll_periods,
+            exports_bi,
         ],
         jobs=[nightly_job],
         schedules=[nightly_schedule(settings.business_tz)],
@@ -42,6 +44,7 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
             "landing": LandingResource.from_settings(settings),
             "plan_config": PlanConfigResource.from_settings(settings),
             "quality_config": QualityConfigResource.from_settings(settings),
+            "bi_exports": BiExportsResource.from_settings(settings),
             "dbt": DbtCliResource(
                 project_dir=dbt_project,
                 profiles_dir=str(dbt_project.profiles_dir),
