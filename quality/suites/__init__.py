@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from quality.core import LAYERS, Check, Layer
-from quality.suites import definitions, marts, raw
+from quality.suites import definitions, ingestion, marts, raw
 
-CHECKS: tuple[Check, ...] = raw.CHECKS + definitions.CHECKS + marts.CHECKS
+CHECKS: tuple[Check, ...] = ingestion.CHECKS + raw.CHECKS + definitions.CHECKS + marts.CHECKS
 CHECKS_BY_NAME: dict[str, Check] = {c.name: c for c in CHECKS}
 
 if len(CHECKS_BY_NAME) != len(CHECKS):  # pragma: no cover - a programming error

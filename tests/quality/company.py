@@ -88,9 +88,11 @@ def raw_orders() -> Table:
         (
             ("order_id", "varchar"),
             ("paid_amount", "decimal(18,2)"),
+            ("updated_at", "timestamp"),  # null: no version is older than another
             ("_file_path", "varchar"),
             ("_line_number", "bigint"),
             ("_load_id", "bigint"),
+            ("_extract_date", "date"),
         )
     )
     for load_id, path, ids in (

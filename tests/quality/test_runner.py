@@ -47,6 +47,10 @@ def test_registry_is_well_formed():
         assert check.severity in ("error", "warning")
         assert check.description.strip()
     assert {c.name for c in CHECKS if c.severity == "warning"} == {
+        "raw_rows_quarantined",
+        "raw_files_rejected",
+        "raw_files_nonstandard",
+        "raw_stale_versions_resent",
         "raw_key_unique_per_drop",
         "orders_uncredited",
     }
