@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from exports.publication import PUBLICATIONS_TABLE, PUBLISHED_SCHEMA
+from ingestion.warehouse import relation_exists
 
 PAY_TABLES = frozenset({"fct_payouts"})
 PAY_COLUMN = re.compile(
@@ -88,10 +89,7 @@ def is_pay_column(name: str) -> bool:
 
 
 def current_publication(con: duckdb.DuckDBPyConnection) -> PublicationRecord:
-    exists = con.execute(
-        "select count(*) from information_schema.tables "
-        "where table_schema = 'meta' and table_name = 'publications'"
-    ).fetchone()[0]
+    exists = relation_exists(con, "meta.publications")
     row = None
     if exists:
         # `select *`: publications recorded before load_watermark existed have no such column

@@ -28,3 +28,13 @@ def neutralised_text_sql(column_sql: str) -> str:
         f"case when regexp_matches({value}, '{FORMULA_TRIGGER_REGEX}') "
         f"then '''' || {value} else {value} end"
     )
+
+
+def neutralise_text(value: str) -> str:
+    """The same rule in Python, for files written cell by cell (the payroll file).
+
+    `str.lstrip()` strips the Unicode spaces `\\p{Z}` covers (U+3000 included) besides `\\s`.
+    """
+    if value[:1] in ("\t", "\r") or value.lstrip()[:1] in ("=", "+", "-", "@"):
+        return f"'{value}"
+    return value

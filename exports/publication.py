@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from ingestion.warehouse import relation_exists
 from quality.history import HISTORY_TABLE
 
 SOURCE_SCHEMA = "marts"
@@ -121,10 +122,6 @@ def publish_marts(
 
 
 def _load_watermark(con: duckdb.DuckDBPyConnection) -> int | None:
-    exists = con.execute(
-        "select count(*) from information_schema.tables "
-        "where table_schema = 'meta' and table_name = 'load_manifest'"
-    ).fetchone()[0]
-    if not exists:
+    if not relation_exists(con, "meta.load_manifest"):
         return None
     return con.execute("select max(load_id) from meta.load_manifest").fetchone()[0]

@@ -29,6 +29,7 @@ from typing import Any
 import duckdb
 
 from exports import trace_rules
+from ingestion.warehouse import relation_exists
 
 CONTRIBUTIONS_VIEW = "intermediate.int_kpi_contributions"
 FROZEN_CONTRIBUTIONS = "payroll.frozen_contributions"
@@ -265,15 +266,6 @@ def _side_from_rows(rows: Sequence[SourceRow]) -> Decimal:
     return trace_rules.side_total((row.contribution for row in rows), divisor)
 
 
-def _exists(con: duckdb.DuckDBPyConnection, relation: str) -> bool:
-    schema, name = relation.split(".")
-    (count,) = con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-        [schema, name],
-    ).fetchone()
-    return count > 0
-
-
 def _dicts(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     names = [column[0] for column in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
@@ -301,7 +293,9 @@ def _nearby(value: str, candidates: Sequence[str], *, limit: int = 8) -> str:
 
 def live_basis(con: duckdb.DuckDBPyConnection) -> tuple[Basis, str]:
     """The latest publication and its schema; the latest build when nothing is published."""
-    if _exists(con, "meta.publications") and _exists(con, "published.fct_kpi_values"):
+    if relation_exists(con, "meta.publications") and relation_exists(
+        con, "published.fct_kpi_values"
+    ):
         row = con.execute(
             "select publication_id, run_id, published_at, load_watermark from meta.publications "
             "order by publication_id desc limit 1"
@@ -315,7 +309,10 @@ def _frozen_batch(
     con: duckdb.DuckDBPyConnection, grain: dict[str, str]
 ) -> tuple[Basis, dict[str, Any]] | None:
     """The latest payroll batch that froze this KPI value, with the frozen row."""
-    if not (_exists(con, "payroll.batches") and _exists(con, "payroll.frozen_kpi_values")):
+    if not (
+        relation_exists(con, "payroll.batches")
+        and relation_exists(con, "payroll.frozen_kpi_values")
+    ):
         return None
     where = " and ".join(f"f.{name} = ?" for name in GRAIN)
     rows = _dicts(
@@ -491,7 +488,7 @@ def _resolve_grain(
 
 def _catalog_entry(con: duckdb.DuckDBPyConnection, schema: str, role: str, code: str) -> dict:
     table = f"{schema}.dim_kpis"
-    if not _exists(con, table):
+    if not relation_exists(con, table):
         return {}
     rows = _dicts(
         con.execute(f"select * from {table} where role = ? and kpi_code = ?", [role, code])
@@ -618,7 +615,11 @@ def _payout_row(
     params = list(conditions.values())
     where = " and ".join(f"{column} = ?" for column in conditions)
     frozen_where = " and ".join(f"f.{column} = ?" for column in conditions)
-    if not live_only and _exists(con, "payroll.frozen_payouts") and _exists(con, "payroll.batches"):
+    if (
+        not live_only
+        and relation_exists(con, "payroll.frozen_payouts")
+        and relation_exists(con, "payroll.batches")
+    ):
         frozen = _dicts(
             con.execute(
                 "select f.*, b.publication_id as batch_publication_id, b.run_id as batch_run_id, "
@@ -663,7 +664,7 @@ def _target_source(
     con: duckdb.DuckDBPyConnection, schema: str, target_id: str | None, version: int | None
 ) -> dict[str, Any] | None:
     table = f"{schema}.fct_target_history"
-    if target_id is None or not _exists(con, table):
+    if target_id is None or not relation_exists(con, table):
         return None
     rows = _dicts(
         con.execute(
@@ -879,7 +880,7 @@ def freeze_contributions(
 
 def unreconciled_frozen_values(con: duckdb.DuckDBPyConnection, *, batch_id: str) -> list[str]:
     """The frozen KPI values of a batch whose frozen rows do not add up to them (empty: all do)."""
-    if not _exists(con, "payroll.frozen_kpi_values"):
+    if not relation_exists(con, "payroll.frozen_kpi_values"):
         return []
     rows = con.execute(
         f"""

@@ -106,3 +106,13 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(MANIFEST_DDL)
     con.execute(QUARANTINE_DDL)
     con.execute(CURRENT_FILE_VERSIONS_DDL)
+
+
+def relation_exists(con: duckdb.DuckDBPyConnection, relation: str) -> bool:
+    """Whether `schema.name` exists as a table or view (names as stored, lower case)."""
+    schema, _, name = relation.rpartition(".")
+    (count,) = con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+        [schema or "main", name],
+    ).fetchone()
+    return count > 0

@@ -30,6 +30,8 @@ from typing import Any, Literal
 import duckdb
 import yaml
 
+from ingestion.warehouse import relation_exists
+
 ALERTS_TABLE = "meta.anomaly_alerts"
 RUNS_TABLE = "meta.anomaly_runs"
 DECISIONS_TABLE = "meta.anomaly_decisions"
@@ -162,17 +164,6 @@ class AnomalyAlert:
         return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in asdict(self).items()}
 
 
-def _exists(con: duckdb.DuckDBPyConnection, relation: str) -> bool:
-    schema, table = relation.split(".")
-    return bool(
-        con.execute(
-            "select count(*) from information_schema.tables where table_schema = ? "
-            "and table_name = ?",
-            [schema, table],
-        ).fetchone()[0]
-    )
-
-
 def _dec(value: Any) -> Decimal | None:
     if value is None:
         return None
@@ -190,7 +181,7 @@ def _money(value: Decimal | None) -> str:
 def detect_order_amount_outliers(
     con: duckdb.DuckDBPyConnection, rule: OrderAmountRule
 ) -> list[AnomalyAlert]:
-    if not _exists(con, "intermediate.int_orders_unified"):
+    if not relation_exists(con, "intermediate.int_orders_unified"):
         return []
     (last_date,) = con.execute(
         "select max(order_date) from intermediate.int_orders_unified where is_valid_order"
@@ -301,7 +292,7 @@ def detect_order_amount_outliers(
 
 
 def detect_kpi_swings(con: duckdb.DuckDBPyConnection, rule: KpiSwingRule) -> list[AnomalyAlert]:
-    if not _exists(con, "published.fct_kpi_values") or rule.periods == 0:
+    if not relation_exists(con, "published.fct_kpi_values") or rule.periods == 0:
         return []
     rows = con.execute(
         """
@@ -379,7 +370,9 @@ def detect_funnel_stage_skips(
     con: duckdb.DuckDBPyConnection, rule: FunnelRule
 ) -> list[AnomalyAlert]:
     history = "staging.stg_crm__opportunity_stage_history"
-    if not _exists(con, history) or not _exists(con, "staging.stg_crm__opportunities"):
+    if not relation_exists(con, history) or not relation_exists(
+        con, "staging.stg_crm__opportunities"
+    ):
         return []
     (last_entry,) = con.execute(f"select max(entered_at) from {history}").fetchone()
     if last_entry is None:
@@ -446,9 +439,11 @@ def detect_funnel_stage_skips(
 
 
 def detect_payout_anomalies(con: duckdb.DuckDBPyConnection, rule: PayoutRule) -> list[AnomalyAlert]:
-    if not _exists(con, "published.fct_payouts"):
+    if not relation_exists(con, "published.fct_payouts"):
         return []
-    has_plan = _exists(con, "config.plan_versions") and _exists(con, "config.plan_tier_bonuses")
+    has_plan = relation_exists(con, "config.plan_versions") and relation_exists(
+        con, "config.plan_tier_bonuses"
+    )
     plan_max = (
         "payouts.performance_pay_base_amount * plan_versions.score_cap "
         "+ coalesce(largest_bonuses.bonus_amount, 0)"
@@ -621,7 +616,7 @@ class AnomalyRun:
 
 
 def _latest_publication_id(con: duckdb.DuckDBPyConnection) -> int | None:
-    if not _exists(con, "meta.publications"):
+    if not relation_exists(con, "meta.publications"):
         return None
     return con.execute("select max(publication_id) from meta.publications").fetchone()[0]
 
@@ -698,7 +693,7 @@ class StoredAlert:
 
 
 def _latest_run(con: duckdb.DuckDBPyConnection) -> tuple[str, int | None] | None:
-    if not _exists(con, RUNS_TABLE):
+    if not relation_exists(con, RUNS_TABLE):
         return None
     return con.execute(
         f"select run_id, publication_id from {RUNS_TABLE} order by detected_at desc, run_id desc "

@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from ingestion.warehouse import relation_exists
 from quality.anomalies import StoredAlert
 from quality.core import CheckResult, ValidationReport, jsonable
 from quality.history import HISTORY_TABLE
@@ -190,20 +191,10 @@ def build_report(
     from quality.runner import run_checks
 
     report = run_checks(con, list(layers) if layers else None)
-    alerts = list_alerts(con) if _has_table(con, "meta", "anomaly_alerts") else []
-    runs = run_summaries(con) if _has_table(con, "meta", "validation_history") else []
+    alerts = list_alerts(con) if relation_exists(con, "meta.anomaly_alerts") else []
+    runs = run_summaries(con) if relation_exists(con, HISTORY_TABLE) else []
     write_html_report(report, out, alerts=alerts, runs=runs)
     return report
-
-
-def _has_table(con: Any, schema: str, table: str) -> bool:
-    return bool(
-        con.execute(
-            "select count(*) from information_schema.tables where table_schema = ? "
-            "and table_name = ?",
-            [schema, table],
-        ).fetchone()[0]
-    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,7 +21,6 @@ import hashlib
 import io
 import json
 import os
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -30,6 +29,7 @@ from typing import Any
 
 import duckdb
 
+from exports.csv_safety import neutralise_text
 from exports.payroll.lifecycle import (
     FROZEN,
     HoldsLookup,
@@ -56,13 +56,6 @@ FILE_COLUMNS = (
     "batch_id",
 )
 MANIFEST_SCHEMA_VERSION = 1
-# a text cell a spreadsheet would run as a formula (OWASP CSV injection), as exports/csv_safety.py
-_FORMULA_TRIGGER = re.compile(r"^\s*[=+\-@]|^[\t\r]")
-
-
-def safe_text(value: str) -> str:
-    """Text cells that a spreadsheet would evaluate get a leading single quote."""
-    return f"'{value}" if _FORMULA_TRIGGER.match(value) else value
 
 
 class ExportRefused(Exception):
@@ -109,9 +102,9 @@ def render_csv(lines: list[PayoutLine], batch_id: str) -> bytes:
     for line in lines:
         writer.writerow(
             (
-                safe_text(line.payroll_id),
-                safe_text(line.employee_id),
-                safe_text(line.employee_name),
+                neutralise_text(line.payroll_id),
+                neutralise_text(line.employee_id),
+                neutralise_text(line.employee_name),
                 line.period,
                 line.component,
                 money(line.amount),

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import duckdb
 
+from ingestion.warehouse import relation_exists
+
 SCHEMA = "payroll"
 
 _DDL = (
@@ -103,15 +105,6 @@ _DDL = (
 def ensure_payroll_schema(con: duckdb.DuckDBPyConnection) -> None:
     for statement in _DDL:
         con.execute(statement)
-
-
-def relation_exists(con: duckdb.DuckDBPyConnection, relation: str) -> bool:
-    schema, table = relation.split(".")
-    (count,) = con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-        [schema, table],
-    ).fetchone()
-    return bool(count)
 
 
 def has_payroll_schema(con: duckdb.DuckDBPyConnection) -> bool:
