@@ -31,6 +31,13 @@ def _env_bool(name: str, *, default: bool) -> bool:
     raise ValueError(f"{name}={value!r}: expected true or false")
 
 
+def _currency(value: str) -> str:
+    code = value.strip().upper()
+    if len(code) != 3 or not code.isalpha():
+        raise ValueError(f"KPIWH_PAYROLL_CURRENCY={value!r}: expected an ISO 4217 code like CNY")
+    return code
+
+
 @dataclass(frozen=True)
 class Settings:
     home: Path
@@ -48,6 +55,8 @@ class Settings:
     postgres_dsn: str | None = None
     bi_include_pay: bool = False
     docs_dir: Path = Path("var/dbt_docs")
+    # ISO 4217 code written on every payroll line
+    payroll_currency: str = "CNY"
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -69,6 +78,7 @@ class Settings:
             postgres_dsn=_env("KPIWH_POSTGRES_DSN", "") or None,
             bi_include_pay=_env_bool("KPIWH_BI_INCLUDE_PAY", default=False),
             docs_dir=Path(_env("KPIWH_DOCS_DIR", str(home / "dbt_docs"))).resolve(),
+            payroll_currency=_currency(_env("KPIWH_PAYROLL_CURRENCY", "CNY")),
         )
 
     def dbt_env(self) -> dict[str, str]:

@@ -18,13 +18,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
 from orchestration.settings import Settings
-
-DEFAULT_CURRENCY = "CNY"
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
@@ -95,18 +92,11 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def currency(settings: Settings) -> str:
-    value = (
-        getattr(settings, "payroll_currency", None)
-        or os.environ.get("KPIWH_PAYROLL_CURRENCY", "").strip()
-    )
-    value = (value or DEFAULT_CURRENCY).upper()
-    if len(value) != 3 or not value.isalpha():
-        raise SystemExit(f"KPIWH_PAYROLL_CURRENCY={value!r} is not an ISO 4217 code like CNY")
-    return value
+    return settings.payroll_currency
 
 
 def export_dir(settings: Settings) -> Path:
-    return Path(getattr(settings, "export_dir", settings.home / "exports"))
+    return settings.export_dir
 
 
 def _connect(settings: Settings, *, read_only: bool):
