@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import duckdb
 
-from quality.core import ValidationReport, to_json
+from quality.core import CheckResult, ValidationReport, to_json
 
 HISTORY_TABLE = "meta.validation_history"
 
@@ -109,3 +110,36 @@ def read_history(con: duckdb.DuckDBPyConnection, run_id: str | None = None) -> l
         params,
     )
     return [dict(zip(_COLUMNS, row, strict=True)) for row in cursor.fetchall()]
+
+
+def latest_run_id(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The run whose validation was recorded last (None: no validation recorded yet)."""
+    row = con.execute(
+        f"select run_id from {HISTORY_TABLE} group by run_id "
+        "order by max(validated_at) desc, run_id desc limit 1"
+    ).fetchone()
+    return row[0] if row else None
+
+
+def report_from_history(con: duckdb.DuckDBPyConnection, run_id: str) -> ValidationReport:
+    """The validation of a recorded run as it was then (for reports after the fact)."""
+    rows = read_history(con, run_id)
+    if not rows:
+        raise KeyError(f"no validation recorded for run {run_id!r}")
+    results = [
+        CheckResult(
+            name=row["check_name"],
+            layer=row["layer"],
+            severity=row["severity"],
+            success=row["success"],
+            observed=row["observed"] or "",
+            failing_examples=json.loads(row["failing_examples"]),
+            description=row["description"] or "",
+            status=row["status"],
+            failing_count=row["failing_count"],
+            duration_seconds=row["duration_seconds"] or 0.0,
+        )
+        for row in rows
+    ]
+    validated_at = max(row["validated_at"] for row in rows)
+    return ValidationReport(results, validated_at, validated_at)

@@ -184,16 +184,37 @@ def write_html_report(
 
 
 def build_report(
-    con: Any, out: Path | str, layers: Sequence[str] | None = None
+    con: Any,
+    out: Path | str,
+    layers: Sequence[str] | None = None,
+    *,
+    run_id: str | None = None,
+    validate_now: bool = False,
 ) -> ValidationReport:
-    """Validate the warehouse now and write the page with its current alerts and recent runs."""
+    """Write the page for a recorded run (default: the latest) or for a validation run now.
+
+    A recorded run shows what that night saw (its quarantined rows, rejected files, …) — the checks
+    of loads already published report nothing when run again. With no run recorded yet, or with
+    `validate_now`, the warehouse is validated now (read-only). Either way the page also lists the
+    current anomaly alerts and the recent runs.
+    """
     from quality.anomalies import list_alerts
+    from quality.history import latest_run_id, report_from_history
     from quality.runner import run_checks
 
-    report = run_checks(con, list(layers) if layers else None)
+    has_history = relation_exists(con, HISTORY_TABLE)
+    run_id = run_id or (latest_run_id(con) if has_history and not validate_now else None)
+    if run_id is not None and not validate_now:
+        report = report_from_history(con, run_id)
+        title = f"Data quality validation report — run {run_id}"
+    else:
+        report = run_checks(con, list(layers) if layers else None)
+        title = "Data quality validation report — validated now"
     alerts = list_alerts(con) if relation_exists(con, "meta.anomaly_alerts") else []
-    runs = run_summaries(con) if relation_exists(con, HISTORY_TABLE) else []
-    write_html_report(report, out, alerts=alerts, runs=runs)
+    runs = run_summaries(con) if has_history else []
+    path = Path(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_html(report, title, alerts=alerts, runs=runs), encoding="utf-8")
     return report
 
 
@@ -208,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     con = duckdb.connect(args.warehouse, read_only=True)
     try:
-        report = build_report(con, args.out, args.layer)
+        report = build_report(con, args.out, args.layer, validate_now=True)
     finally:
         con.close()
     print(f"{args.out}: {len(report.errors)} errors, {len(report.warnings)} warnings")

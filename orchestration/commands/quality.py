@@ -20,10 +20,14 @@ from orchestration.settings import Settings
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
     report = commands.add_parser(
-        "report", help="validate the warehouse now and write the HTML quality report"
+        "report", help="the HTML quality report of the latest nightly run (--now: validate now)"
     )
     report.add_argument(
         "--out", type=Path, help="HTML file (default $KPIWH_HOME/quality_report.html)"
+    )
+    report.add_argument("--run-id", help="a recorded nightly run (default: the latest recorded)")
+    report.add_argument(
+        "--now", action="store_true", help="validate the warehouse now instead of showing a run"
     )
     report.add_argument("--layer", action="append", choices=["raw", "definitions", "marts"])
     report.set_defaults(handler=_report)
@@ -69,7 +73,10 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
     out = (args.out or settings.home / "quality_report.html").resolve()
     con = _connect(settings, read_only=True)
     try:
-        report = build_report(con, out, args.layer)
+        report = build_report(con, out, args.layer, run_id=args.run_id, validate_now=args.now)
+    except KeyError as missing:
+        print(f"error: {missing.args[0]}", file=sys.stderr)
+        return 2
     finally:
         con.close()
     verdict = "passed" if report.passed else "FAILED"

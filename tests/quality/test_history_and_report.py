@@ -114,3 +114,40 @@ def test_html_report_command_validates_a_warehouse_file(tmp_path, capsys):
     assert code == 1
     assert "payout_lines_add_up" in out.read_text(encoding="utf-8")
     assert "2 errors" in capsys.readouterr().out
+
+
+def test_report_of_a_recorded_run_shows_what_that_run_saw(tmp_path, capsys, monkeypatch):
+    import duckdb
+
+    from orchestration.cli import main as kpiwh
+    from quality.history import latest_run_id, report_from_history
+
+    warehouse = tmp_path / "warehouse.duckdb"
+    con = duckdb.connect(str(warehouse))
+    broken = _broken_report(con)
+    record_validation(con, broken, "night-1")
+    # the data is repaired afterwards: validating now passes, the recorded night did not
+    tier = marts_company()["marts.fct_scorecards"].row(employee_id="E3", kpi_code="revenue")["tier"]
+    con.execute("update marts.fct_scorecards set tier = ? where tier = '<base>'", [tier])
+    assert latest_run_id(con) == "night-1"
+    again = report_from_history(con, "night-1")
+    assert [r.name for r in again.errors] == [r.name for r in broken.errors]
+    assert "tiers_match_thresholds" in [r.name for r in again.errors]
+    assert again.result("tiers_match_thresholds").failing_count == 1
+    assert again.result("tiers_match_thresholds").failing_examples == json.loads(
+        json.dumps(broken.result("tiers_match_thresholds").to_dict()["failing_examples"])
+    )
+    con.close()
+    monkeypatch.setenv("KPIWH_DUCKDB_PATH", str(warehouse))
+    out = tmp_path / "night.html"
+
+    assert kpiwh(["--home", str(tmp_path), "report", "--out", str(out)], read_dotenv=False) == 1
+    page = out.read_text(encoding="utf-8")
+    assert "run night-1" in page
+    assert "Recent nightly validations" in page
+    assert f"FAILED — {len(broken.errors)} failed errors" in capsys.readouterr().out
+    now = tmp_path / "now.html"
+    kpiwh(["--home", str(tmp_path), "report", "--now", "--out", str(now)], read_dotenv=False)
+    assert f"FAILED — {len(broken.errors) - 1} failed errors" in capsys.readouterr().out
+    assert "validated now" in now.read_text(encoding="utf-8")
+    assert kpiwh(["--home", str(tmp_path), "report", "--run-id", "nope"], read_dotenv=False) == 2
