@@ -1,17 +1,33 @@
-"""The dbt project as Dagster assets (staging, intermediate and marts models, with their tests)."""
+"""The dbt project as Dagster assets (staging, intermediate and marts models, with their tests).
 
+The nightly step runs `dbt build --exclude test_type:unit`: every model and its data tests. The
+dbt unit tests check the SQL, not the data, so they run in CI (tests/dbt_project), not every night.
+
+A run with nothing new skips dbt (see `orchestration.build_state`): no output is yielded, so the
+quality gate and the publication after it are skipped too (Dagster logs STEP_SKIPPED), and the
+dbt assets get an observation saying why.
+"""
+
+import contextlib
+import shutil
 import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import dagster as dg
 from dagster import AssetExecutionContext
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
+from orchestration import build_state
+from orchestration.resources import WarehouseResource
 from orchestration.settings import DBT_PROJECT_DIR
 
 # The dbt installed beside this interpreter: `.venv/bin/kpiwh` works without an activated venv.
 DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
+
+# Unit tests are CI's job (tests/dbt_project runs every one of them).
+NIGHTLY_BUILD_ARGS = ["build", "--exclude", "test_type:unit"]
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
@@ -51,6 +67,42 @@ class LayerTranslator(DagsterDbtTranslator):
     dagster_dbt_translator=LayerTranslator(),
     name="dbt_models",
 )
-def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
-    """`dbt build`: every model and its tests, in dependency order."""
-    yield from dbt.cli(["build"], context=context).stream()
+def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+    """`dbt build` without the unit tests: every model and its data tests, in dependency order —
+    or nothing, when nothing changed since the last build that was published."""
+    full_build = set(context.selected_asset_keys) == set(context.assets_def.keys)
+    project_fingerprint = build_state.project_fingerprint(Path(dbt_project.project_dir))
+    with warehouse.connection() as con:
+        inputs = build_state.current_inputs(con, project_fingerprint)
+        skip = build_state.unchanged_since_publication(con, inputs) if full_build else None
+    if skip is not None:
+        context.log.info(f"dbt build skipped: {skip.reason}")
+        for key in sorted(context.selected_asset_keys, key=lambda k: k.to_user_string()):
+            yield dg.AssetObservation(
+                asset_key=key,
+                metadata={
+                    "skipped": True,
+                    "reason": skip.reason,
+                    "built_by_run": skip.run_id,
+                    "publication_id": skip.publication_id,
+                },
+            )
+        return
+    started_at = build_state.business_now(inputs.business_tz)
+    invocation = dbt.cli(NIGHTLY_BUILD_ARGS, context=context)
+    yield from invocation.stream()
+    _keep_partial_parse(invocation.target_path)
+    if full_build and invocation.is_successful():
+        with warehouse.connection() as con:
+            build_state.record_build(con, context.run_id, inputs, started_at)
+
+
+def _keep_partial_parse(run_target: Path) -> None:
+    """Keep this run's parse state for the next run: dagster-dbt starts each run in a target
+    folder of its own from `target/partial_parse.msgpack`, and a parse state written under another
+    profile (e.g. `dbt parse` without the warehouse path) makes dbt parse the project again."""
+    state = Path(run_target) / "partial_parse.msgpack"
+    target = Path(dbt_project.project_dir) / dbt_project.target_path
+    if state.exists():
+        with contextlib.suppress(OSError):  # an optimisation only: never fail the run for it
+            shutil.copyfile(state, target / "partial_parse.msgpack")

@@ -53,22 +53,36 @@ stages as (
 
 ),
 
-stage_entries as (
+stage_owners as (
 
+    -- the owner first (an equality join), so the dated assignment join below is an equality
+    -- join on employee_id plus a range: joining the stage history to the assignments on the
+    -- date range alone first multiplied the rows by the roster size (300 M rows at 10 M lines)
     select
         stage_history.opportunity_id,
         stage_history.stage,
         cast(stage_history.entered_at as date) as entered_date,
-        opportunities.owner_id as employee_id,
-        assignments.role,
-        assignments.team_id
+        opportunities.owner_id as employee_id
     from stage_history
     inner join opportunities
         on stage_history.opportunity_id = opportunities.opportunity_id
+
+),
+
+stage_entries as (
+
+    select
+        stage_owners.opportunity_id,
+        stage_owners.stage,
+        stage_owners.entered_date,
+        stage_owners.employee_id,
+        assignments.role,
+        assignments.team_id
+    from stage_owners
     inner join assignments
         on
-            opportunities.owner_id = assignments.employee_id
-            and cast(stage_history.entered_at as date)
+            stage_owners.employee_id = assignments.employee_id
+            and stage_owners.entered_date
             between assignments.valid_from_date and assignments.valid_to_date
 
 ),
