@@ -625,7 +625,9 @@ def record_anomalies(
     con: duckdb.DuckDBPyConnection, alerts: Sequence[AnomalyAlert], run_id: str
 ) -> AnomalyRun:
     """Store this run's alerts (new ones inserted, seen ones stamped), in one transaction."""
-    detected_at = dt.datetime.now().replace(microsecond=0)
+    # full precision: the latest run (and so which alerts are current) is ordered by this stamp,
+    # and two detections within one second must not tie (the tie-break, run_id, is random)
+    detected_at = dt.datetime.now()
     publication_id = _latest_publication_id(con)
     ensure_anomaly_tables(con)
     con.execute("begin transaction")
@@ -818,7 +820,7 @@ def acknowledge(
     known = con.execute(f"select count(*) from {ALERTS_TABLE} where alert_id = ?", [alert_id])
     if not known.fetchone()[0]:
         raise KeyError(f"no anomaly alert {alert_id!r} (see `kpiwh alerts list`)")
-    decided_at = dt.datetime.now().replace(microsecond=0)
+    decided_at = dt.datetime.now()  # full precision: the latest decision counts, no same-second tie
     con.execute(
         f"insert into {DECISIONS_TABLE} values (?, ?, ?, ?, ?)",
         [alert_id, decision, decided_by.strip(), decided_at, reason.strip()],

@@ -214,13 +214,26 @@ def _before_manifest(files: BatchFiles) -> None:
 
 def _trace_freezer() -> Callable[..., Any]:
     try:
-        from exports.trace import freeze_contributions
+        from exports.trace import TraceError, freeze_contributions
     except ImportError as missing:
         raise ExportRefused(
             f"cannot freeze the period's trace (exports.trace.freeze_contributions: {missing}); "
             "nothing exported"
         ) from missing
-    return freeze_contributions
+
+    def freeze(con: duckdb.DuckDBPyConnection, **kwargs: Any) -> Any:
+        # the trail is verified against the frozen numbers: when it does not explain them (the
+        # warehouse was rebuilt after the publication) the export is refused, not crashed
+        try:
+            return freeze_contributions(con, **kwargs)
+        except TraceError as unexplained:
+            raise ExportRefused(
+                f"cannot export {kwargs.get('period')}: nothing exported, the trace of its numbers "
+                f"does not reconcile: {unexplained}. Let the nightly job validate and publish the "
+                "current build, then approve and export again"
+            ) from unexplained
+
+    return freeze
 
 
 def frozen_lines(con: duckdb.DuckDBPyConnection, batch_id: str) -> list[PayoutLine]:
