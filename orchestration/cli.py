@@ -2,11 +2,15 @@
 
     kpiwh generate   write a sample company's extract drops into the landing folder
     kpiwh load       load new landing files into the raw tables (no Dagster, no dbt)
-    kpiwh run        the nightly job: load, then dbt build (through Dagster, in process)
+    kpiwh run        the nightly job: load, dbt build, validate, publish, alerts, payroll periods,
+                     BI exports (through Dagster, in process)
     kpiwh status     what was loaded, rejected and quarantined
     kpiwh quarantine the quarantined rows with file, line and reason
     kpiwh ui         the Dagster UI on this project
     kpiwh bench      benchmark the nightly job against pandas and the read-once floor
+
+More commands live in orchestration/commands/, one module per concern: `report` and `alerts`
+(quality), `export-bi` and `docs` (exports), `payroll` and `statement` (payroll), `trace` (audit).
 
 Settings come from environment variables (see `.env.example`); options override them.
 """
