@@ -167,6 +167,17 @@ class _Pending:
     extra: tuple[str, ...] = ()
 
     @property
+    def header_note(self) -> str | None:
+        """What was unusual but handled in the header (recorded as the loaded file's reason)."""
+        order = sorted(self.positions, key=self.positions.__getitem__)
+        contract = [c.name for c in self.entity.columns]
+        if order != contract:
+            return "columns in another order than the contract (matched by name): " + ",".join(
+                order
+            )
+        return None
+
+    @property
     def entity(self) -> Entity:
         entity = self.landed.entity
         assert entity is not None
@@ -595,6 +606,7 @@ def _append_files(
         outcome = FileOutcome(
             **_base(pending.landed),  # type: ignore[arg-type]
             status="loaded",
+            reason=pending.header_note,
             load_id=pending.load_id,
             encoding=pending.facts.encoding,
             rows_read=rows.n_read,

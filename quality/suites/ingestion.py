@@ -70,7 +70,8 @@ def _nonstandard_sql(ctx: SqlContext) -> str:
                     when extra_columns is not null
                         then 'columns not in the contract (kept in _extra_columns): '
                         || extra_columns
-                end
+                end,
+                reason
             ) as reason,
             encoding,
             extra_columns,
@@ -78,7 +79,11 @@ def _nonstandard_sql(ctx: SqlContext) -> str:
         from {ctx.rel("meta.load_manifest")}
         where
             status = 'loaded'
-            and (coalesce(encoding, 'utf-8') <> 'utf-8' or extra_columns is not null)
+            and (
+                coalesce(encoding, 'utf-8') <> 'utf-8'
+                or extra_columns is not null
+                or reason is not null
+            )
             and {loads_in_scope(ctx, "load_id")}
     """
 

@@ -10,8 +10,8 @@ does, without Dagster. `_faults.json` lists what was injected; every fault must 
 - broken files (`expected: reject_file`): rejected in meta.load_manifest with the reason, and in
   `raw_files_rejected`;
 - loadable deviations: the check that names them (`raw_key_unique_per_drop`,
-  `raw_stale_versions_resent`, `raw_files_nonstandard`) — except a reordered header, which the
-  contract allows and nothing records: its rows must have arrived with every value in place.
+  `raw_stale_versions_resent`, `raw_files_nonstandard`); a reordered header, which the contract
+  allows, is reported as non-standard and its rows must have arrived with every value in place.
 
 And nothing a fault would corrupt reaches the published numbers: no staging row comes from a
 quarantined line or a rejected file, the quarantined orders are in no order model, and the
@@ -64,8 +64,8 @@ REPORTED_BY: dict[str, str | None] = {
     "gb18030_file": "raw_files_nonstandard",
     "utf8_bom_file": "raw_files_nonstandard",
     "extra_column": "raw_files_nonstandard",
-    # allowed by the contract (columns matched by name) and recorded nowhere: checked as loaded
-    "reordered_header": None,
+    # allowed by the contract (columns matched by name): reported, and checked as loaded
+    "reordered_header": "raw_files_nonstandard",
 }
 # What raw_files_nonstandard says about each (its `reason`)
 NONSTANDARD_REASONS = {
@@ -256,6 +256,12 @@ def test_reordered_header_loads_every_value_by_name(run: FaultRun) -> None:
     (fault,) = run.faults_of("reordered_header")
     ent = entity(*Path(fault["file"]).parts[0:1], Path(fault["file"]).stem)
     text_columns = [c.name for c in ent.columns if c.type == "str"]
+    header = (run.landing / fault["file"]).read_text(encoding="utf-8").splitlines()[0].split(",")
+    reported = [e for e in run.examples("raw_files_nonstandard") if e["file_path"] == fault["file"]]
+    assert [e["reason"] for e in reported] == [
+        "columns in another order than the contract (matched by name): " + ",".join(header)
+    ]
+    assert header != [c.name for c in ent.columns]
     rows = run.query(
         f"select _line_number, {', '.join(text_columns)} from raw.{ent.qualified_name} "
         "where _file_path = ? order by _line_number",
@@ -323,7 +329,7 @@ def test_faults_are_reported_until_a_publication_includes_their_loads(run: Fault
     expected = {
         "raw_rows_quarantined": sum(f["expected"] == "quarantine" for f in run.faults),
         "raw_files_rejected": sum(f["expected"] == "reject_file" for f in run.faults),
-        "raw_files_nonstandard": len(NONSTANDARD_REASONS),
+        "raw_files_nonstandard": len(NONSTANDARD_REASONS) + 1,  # + the reordered header
         "raw_stale_versions_resent": 1,
     }
     assert expected["raw_rows_quarantined"] == 6 and expected["raw_files_rejected"] == 2
