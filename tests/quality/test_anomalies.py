@@ -40,10 +40,10 @@ def _orders(con: duckdb.DuckDBPyConnection) -> None:
     )
     rows = []
     baseline_day = LAST_DAY - dt.timedelta(days=60)
-    # crm/direct baseline: 100 … 139 and the 900 below (40 days back: baseline, not recent) →
-    # 41 orders, median 120; |x − 120| = 0, 1, 1, …, 19, 19, 20, 780 → MAD (21st) 10
-    for i in range(40):
-        rows.append((f"crm:A{i}", "crm", "direct", baseline_day, 100 + i, "E1", True))
+    # crm/direct baseline, 41 orders: 13 × 100, 15 × 200, 13 × 400 → median ln 200; deviations
+    # 15 × 0 and 26 × ln 2 → MAD (21st) ln 2, so z = 0.6745 × |log2(amount ÷ 200)|
+    for i, amount in enumerate([100] * 13 + [200] * 15 + [400] * 13):
+        rows.append((f"crm:A{i}", "crm", "direct", baseline_day, amount, "E1", True))
     # ecommerce/ecommerce: 35 orders of 50 → MAD 0, judged by the ratio to the median
     for i in range(35):
         rows.append((f"ecommerce:B{i}", "ecommerce", "ecommerce", baseline_day, 50, "E2", True))
@@ -52,14 +52,17 @@ def _orders(con: duckdb.DuckDBPyConnection) -> None:
         rows.append((f"crm:C{i}", "crm", "channel", baseline_day, 100, "E3", True))
     recent = LAST_DAY - dt.timedelta(days=3)
     rows += [
-        ("crm:A-200", "crm", "direct", recent, 200, "E1", True),  # z = .6745 × 80 / 10 = 5.40
-        ("crm:A-250", "crm", "direct", recent, 250, "E1", True),  # z = .6745 × 130 / 10 = 8.77
-        ("crm:A-void", "crm", "direct", recent, 10000, "E1", False),  # cancelled: not judged
+        ("crm:A-25600", "crm", "direct", recent, 25600, "E1", True),  # 128× → z = .6745 × 7 = 4.72
+        ("crm:A-51200", "crm", "direct", recent, 51200, "E1", True),  # 256× → z = .6745 × 8 = 5.40
+        ("crm:A-0.78", "crm", "direct", recent, 0.78, "E1", True),  # ≈ 1/256 → z = 5.40
+        ("crm:A-void", "crm", "direct", recent, 1000000, "E1", False),  # cancelled: not judged
+        ("crm:A-zero", "crm", "direct", recent, 0, "E1", True),  # 0: no log, not judged
         ("ecommerce:B-1000", "ecommerce", "ecommerce", LAST_DAY, 1000, "E2", True),  # 20×
         ("ecommerce:B-999", "ecommerce", "ecommerce", LAST_DAY, 999, "E2", True),  # 19.98×
+        ("ecommerce:B-2.50", "ecommerce", "ecommerce", LAST_DAY, 2.50, "E2", True),  # 1/20
         ("crm:C-9999", "crm", "channel", recent, 9999, "E3", True),
-        # 40 days before the last order: outside the 31-day lookback
-        ("crm:A-old", "crm", "direct", LAST_DAY - dt.timedelta(days=40), 900, "E1", True),
+        # 500 days back: neither recent nor in the 365-day baseline
+        ("crm:A-old", "crm", "direct", LAST_DAY - dt.timedelta(days=500), 900000, "E1", True),
     ]
     con.executemany(
         "insert into intermediate.int_orders_unified values (?, ?, ?, ?, ?, ?, ?, "
@@ -198,18 +201,27 @@ def test_order_amounts_far_from_their_channel_norm_are_flagged(con) -> None:
     _orders(con)
     alerts = detect_order_amount_outliers(con, OrderAmountRule())
     assert [(a.subject, a.period, a.employee_id) for a in alerts] == [
-        ("crm:A-250", "2026-10", "E1"),
+        ("crm:A-0.78", "2026-10", "E1"),
+        ("crm:A-51200", "2026-10", "E1"),
         ("ecommerce:B-1000", "2026-10", "E2"),
+        ("ecommerce:B-2.50", "2026-10", "E2"),
     ]
     by_order = {a.subject: a for a in alerts}
-    assert by_order["crm:A-250"].reference_value == Decimal("120")
-    assert "robust z 8.8 ≥ 8" in by_order["crm:A-250"].message
-    assert "20.0× the median ≥ 20×" in by_order["ecommerce:B-1000"].message
-    assert by_order["crm:A-250"].source_file_path == "crm/2026-10-28/orders.csv"
+    big = by_order["crm:A-51200"]
+    assert (big.observed_value, big.reference_value) == (Decimal("51200.00"), Decimal("200.00"))
+    assert big.message == (
+        "order crm:A-51200 (crm/direct, 2026-10-28) amount 51,200.00 is 256.0× the median "
+        "200.00: robust z 5.4 ≥ 5 (typical spread ×2.00)"
+    )
+    assert "is 1/256.4 of the median 200.00" in by_order["crm:A-0.78"].message
+    assert "20.0× the median 50.00: every baseline order near the median; threshold 20×" in (
+        by_order["ecommerce:B-1000"].message
+    )
+    assert big.source_file_path == "crm/2026-10-28/orders.csv"
     assert not any(a.holds_payroll for a in alerts)
-    # a lower threshold lets the 5.40 one through too
-    looser = detect_order_amount_outliers(con, OrderAmountRule(robust_z=Decimal("5")))
-    assert {a.subject for a in looser} == {"crm:A-200", "crm:A-250", "ecommerce:B-1000"}
+    # a lower threshold lets the 4.72 one through too
+    looser = detect_order_amount_outliers(con, OrderAmountRule(robust_z=Decimal("4.5")))
+    assert "crm:A-25600" in {a.subject for a in looser}
 
 
 def test_kpi_swings_of_the_latest_month_against_the_month_before(con) -> None:
