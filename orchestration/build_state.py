@@ -1,0 +1,191 @@
+"""When may the nightly run skip `dbt build`? When its result would equal what is published.
+
+The marts are a function of the loaded rows, the compensation plan, the dbt project and the
+calculation time (targets in force: versions approved up to then). So after each successful full
+build the run records in `meta.dbt_builds` what it was built from:
+
+- the load watermark (highest `load_id` of `meta.load_manifest`: any new, restated or rejected
+  file raises it),
+- the plan file's checksum (`config.plan_versions.config_file_sha256`),
+- a digest of the dbt project's files (models, macros, tests, YAML, profile) and of the settings
+  dbt reads from the environment,
+- the first target approval after the build started (a version approved for later comes into
+  force by itself: from then on, a rebuild is due).
+
+A later run skips dbt, the quality gate and the publication only if the latest publication was
+made from the latest recorded build and all of these are unchanged. `KPIWH_FORCE_DBT_BUILD=1`
+forces the build. Pure Python + DuckDB: no Dagster import.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import duckdb
+
+BUILDS_TABLE = "meta.dbt_builds"
+PUBLICATIONS_TABLE = "meta.publications"
+FORCE_ENV = "KPIWH_FORCE_DBT_BUILD"
+
+# What of the dbt project decides the result (target/, logs/ and dbt_packages/ do not).
+PROJECT_FOLDERS = ("models", "macros", "tests", "seeds", "snapshots", "analyses")
+PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "packages.yml", "dependencies.yml")
+# Environment the profile and the models read (profiles.yml; the business time zone).
+DBT_ENV = ("KPIWH_BUSINESS_TZ", "KPIWH_DUCKDB_THREADS", "KPIWH_DUCKDB_MEMORY_LIMIT")
+
+BUILDS_DDL = f"""
+create table if not exists {BUILDS_TABLE} (
+    run_id varchar not null,
+    started_at timestamp not null,
+    finished_at timestamp not null,
+    fingerprint varchar not null,
+    load_watermark bigint,
+    plan_sha256 varchar,
+    project_sha256 varchar not null,
+    next_target_approval_at timestamp
+)
+"""
+
+
+@dataclass(frozen=True)
+class BuildInputs:
+    """What a dbt build is computed from (besides the calculation time)."""
+
+    load_watermark: int | None
+    plan_sha256: str | None
+    project_sha256: str
+    business_tz: str = "Asia/Shanghai"
+
+    @property
+    def fingerprint(self) -> str:
+        return hashlib.sha256(json.dumps(asdict(self), sort_keys=True).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Skip:
+    """Why this run needs no build: the published marts are already built from the same inputs."""
+
+    reason: str
+    run_id: str
+    publication_id: int
+
+
+def business_now(business_tz: str) -> dt.datetime:
+    """Now as business-time wall clock, the way the warehouse stores timestamps."""
+    return dt.datetime.now(ZoneInfo(business_tz)).replace(tzinfo=None)
+
+
+def project_fingerprint(project_dir: Path) -> str:
+    """A digest of the dbt project's files (path and bytes) and of the dbt settings in the
+    environment. A few hundred small files: milliseconds."""
+    digest = hashlib.sha256()
+    files = [project_dir / name for name in PROJECT_FILES]
+    for folder in PROJECT_FOLDERS:
+        if (project_dir / folder).is_dir():
+            files.extend((project_dir / folder).rglob("*"))
+    for path in sorted(p for p in files if p.is_file()):
+        digest.update(f"{path.relative_to(project_dir).as_posix()}\0".encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for name in DBT_ENV:
+        digest.update(f"{name}={os.environ.get(name, '')}\n".encode())
+    return digest.hexdigest()
+
+
+def _exists(con: duckdb.DuckDBPyConnection, qualified: str) -> bool:
+    schema, table = qualified.split(".")
+    return bool(
+        con.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = ? and table_name = ?",
+            [schema, table],
+        ).fetchone()[0]
+    )
+
+
+def current_inputs(con: duckdb.DuckDBPyConnection, project_sha256: str) -> BuildInputs:
+    watermark = None
+    if _exists(con, "meta.load_manifest"):
+        watermark = con.execute("select max(load_id) from meta.load_manifest").fetchone()[0]
+    plan = None
+    if _exists(con, "config.plan_versions"):
+        shas = con.execute(
+            "select distinct config_file_sha256 from config.plan_versions order by 1"
+        ).fetchall()
+        plan = ",".join(sha for (sha,) in shas) or None
+    return BuildInputs(
+        load_watermark=watermark,
+        plan_sha256=plan,
+        project_sha256=project_sha256,
+        business_tz=os.environ.get("KPIWH_BUSINESS_TZ", "") or "Asia/Shanghai",
+    )
+
+
+def unchanged_since_publication(
+    con: duckdb.DuckDBPyConnection, inputs: BuildInputs, *, now: dt.datetime | None = None
+) -> Skip | None:
+    """A `Skip` when the latest publication came from the latest build and that build had the
+    same inputs (and no target approved since has come into force); else None: build."""
+    if os.environ.get(FORCE_ENV, "").strip().lower() in {"1", "true", "yes", "on"}:
+        return None
+    if not (_exists(con, BUILDS_TABLE) and _exists(con, PUBLICATIONS_TABLE)):
+        return None
+    publication = con.execute(
+        f"select publication_id, run_id from {PUBLICATIONS_TABLE} "
+        "order by publication_id desc limit 1"
+    ).fetchone()
+    build = con.execute(
+        f"select run_id, fingerprint, next_target_approval_at from {BUILDS_TABLE} "
+        "order by finished_at desc limit 1"
+    ).fetchone()
+    if publication is None or build is None:
+        return None
+    publication_id, published_run = publication
+    built_run, fingerprint, next_approval = build
+    if built_run != published_run or fingerprint != inputs.fingerprint:
+        return None
+    now = now or business_now(inputs.business_tz)
+    if next_approval is not None and next_approval <= now:
+        return None
+    return Skip(
+        reason=(
+            f"nothing new since run {built_run} (publication {publication_id}): "
+            f"loads up to load_id {inputs.load_watermark}, compensation plan "
+            f"{(inputs.plan_sha256 or 'none')[:12]}, dbt project {inputs.project_sha256[:12]} "
+            "unchanged; the published marts stay as they are"
+        ),
+        run_id=built_run,
+        publication_id=publication_id,
+    )
+
+
+def record_build(
+    con: duckdb.DuckDBPyConnection, run_id: str, inputs: BuildInputs, started_at: dt.datetime
+) -> None:
+    """Record a successful full build and what it was built from."""
+    next_approval = None
+    if _exists(con, "staging.stg_plan__targets"):
+        next_approval = con.execute(
+            "select min(approved_at) from staging.stg_plan__targets where approved_at > ?",
+            [started_at],
+        ).fetchone()[0]
+    con.execute("create schema if not exists meta")
+    con.execute(BUILDS_DDL)
+    con.execute(
+        f"insert into {BUILDS_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            run_id,
+            started_at,
+            business_now(inputs.business_tz),
+            inputs.fingerprint,
+            inputs.load_watermark,
+            inputs.plan_sha256,
+            inputs.project_sha256,
+            next_approval,
+        ],
+    )
