@@ -2,6 +2,7 @@
 speed is measured by the benchmark itself, on a quiet machine (docs/benchmarks.md)."""
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -66,7 +67,7 @@ def test_bench_smoke_runs_every_measurement_and_checks_pandas_equals_the_pipelin
 def test_memory_of_the_process_tree_includes_children() -> None:
     measured = run_measured(
         [
-            "python",
+            sys.executable,
             "-c",
             "import subprocess, sys; subprocess.run([sys.executable, '-c', "
             "'b = bytearray(200 * 2**20); import time; time.sleep(0.5)'])",
@@ -80,7 +81,7 @@ def test_memory_of_the_process_tree_includes_children() -> None:
 
 def test_memory_cap_kills_the_whole_tree() -> None:
     measured = run_measured(
-        ["python", "-c", "b = bytearray(400 * 2**20); import time; time.sleep(30)"],
+        [sys.executable, "-c", "b = bytearray(400 * 2**20); import time; time.sleep(30)"],
         interval=0.05,
         memory_cap_bytes=100 * 2**20,
     )

@@ -173,7 +173,13 @@ def postgres_server() -> Iterator[dict[str, str]]:
             owner = pwd.getpwnam("postgres")
         except KeyError:
             _unavailable("running as root and there is no `postgres` user to run the server")
-        prefix = ["runuser", "-u", "postgres", "--"]
+        # runuser lives in /usr/sbin, often not on a non-login PATH
+        runuser = shutil.which("runuser") or next(
+            (c for c in ("/usr/sbin/runuser", "/sbin/runuser") if Path(c).exists()), None
+        )
+        if runuser is None:
+            _unavailable("running as root and `runuser` (util-linux) is not installed")
+        prefix = [runuser, "-u", "postgres", "--"]
     root = Path(tempfile.mkdtemp(prefix="kpiwh-pg-"))  # short path: unix sockets max ~100 chars
     if as_root:
         os.chown(root, owner.pw_uid, owner.pw_gid)
