@@ -12,15 +12,12 @@ other table, every column that names pay (`payroll_id`, `…pay…_amount`, `…
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import re
 from dataclasses import dataclass, field
 
 import duckdb
 
-from exports.publication import PUBLICATIONS_TABLE, PUBLISHED_SCHEMA
-from ingestion.warehouse import relation_exists
+from exports.publication import PUBLISHED_SCHEMA, Publication, latest_publication
 
 PAY_TABLES = frozenset({"fct_payouts"})
 PAY_COLUMN = re.compile(
@@ -63,17 +60,8 @@ class BiTable:
 
 
 @dataclass(frozen=True)
-class PublicationRecord:
-    publication_id: int
-    run_id: str
-    published_at: dt.datetime
-    load_watermark: int | None
-    row_counts: dict[str, int]
-
-
-@dataclass(frozen=True)
 class PublishedSnapshot:
-    publication: PublicationRecord
+    publication: Publication
     tables: tuple[BiTable, ...]
     include_pay: bool
     excluded_tables: tuple[str, ...] = ()
@@ -88,25 +76,13 @@ def is_pay_column(name: str) -> bool:
     return PAY_COLUMN.search(name) is not None
 
 
-def current_publication(con: duckdb.DuckDBPyConnection) -> PublicationRecord:
-    exists = relation_exists(con, "meta.publications")
-    row = None
-    if exists:
-        # `select *`: publications recorded before load_watermark existed have no such column
-        cursor = con.execute(
-            f"select * from {PUBLICATIONS_TABLE} order by publication_id desc limit 1"
-        )
-        values = cursor.fetchone()
-        if values is not None:
-            row = dict(zip([d[0] for d in cursor.description], values, strict=True))
-    if row is None:
+def current_publication(con: duckdb.DuckDBPyConnection) -> Publication:
+    publication = latest_publication(con)
+    if publication is None:
         raise NothingPublished(
             "nothing published yet: the nightly job publishes after its quality gate passes"
         )
-    publication_id, run_id, published_at = row["publication_id"], row["run_id"], row["published_at"]
-    load_watermark, row_counts = row.get("load_watermark"), row["row_counts"]
-    counts = json.loads(row_counts) if isinstance(row_counts, str) else dict(row_counts or {})
-    return PublicationRecord(publication_id, run_id, published_at, load_watermark, counts)
+    return publication
 
 
 def read_snapshot(con: duckdb.DuckDBPyConnection, *, include_pay: bool) -> PublishedSnapshot:

@@ -121,6 +121,29 @@ def publish_marts(
     return Publication(publication_id, run_id, published_at, row_counts, load_watermark)
 
 
+def latest_publication(con: duckdb.DuckDBPyConnection) -> Publication | None:
+    """The current publication (the one BI and exports read), or None before the first.
+
+    `select *`: publications recorded before `load_watermark` existed have no such column.
+    """
+    if not relation_exists(con, PUBLICATIONS_TABLE):
+        return None
+    cursor = con.execute(f"select * from {PUBLICATIONS_TABLE} order by publication_id desc limit 1")
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    values = dict(zip([d[0] for d in cursor.description], row, strict=True))
+    counts = values.get("row_counts")
+    row_counts = json.loads(counts) if isinstance(counts, str) else dict(counts or {})
+    return Publication(
+        values["publication_id"],
+        values["run_id"],
+        values["published_at"],
+        row_counts,
+        values.get("load_watermark"),
+    )
+
+
 def _load_watermark(con: duckdb.DuckDBPyConnection) -> int | None:
     if not relation_exists(con, "meta.load_manifest"):
         return None

@@ -29,6 +29,7 @@ from typing import Any
 import duckdb
 
 from exports import trace_rules
+from exports.publication import latest_publication
 from ingestion.warehouse import relation_exists
 
 CONTRIBUTIONS_VIEW = "intermediate.int_kpi_contributions"
@@ -296,12 +297,16 @@ def live_basis(con: duckdb.DuckDBPyConnection) -> tuple[Basis, str]:
     if relation_exists(con, "meta.publications") and relation_exists(
         con, "published.fct_kpi_values"
     ):
-        row = con.execute(
-            "select publication_id, run_id, published_at, load_watermark from meta.publications "
-            "order by publication_id desc limit 1"
-        ).fetchone()
-        if row is not None:
-            return Basis("published", row[0], row[1], row[3], None, row[2]), "published"
+        publication = latest_publication(con)
+        if publication is not None:
+            return Basis(
+                "published",
+                publication.publication_id,
+                publication.run_id,
+                publication.load_watermark,
+                None,
+                publication.published_at,
+            ), "published"
     return Basis("build"), "marts"
 
 

@@ -29,8 +29,10 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
+from exports.publication import latest_publication
+from ingestion.warehouse import relation_exists
+
 BUILDS_TABLE = "meta.dbt_builds"
-PUBLICATIONS_TABLE = "meta.publications"
 FORCE_ENV = "KPIWH_FORCE_DBT_BUILD"
 
 # What of the dbt project decides the result (target/, logs/ and dbt_packages/ do not).
@@ -97,23 +99,12 @@ def project_fingerprint(project_dir: Path) -> str:
     return digest.hexdigest()
 
 
-def _exists(con: duckdb.DuckDBPyConnection, qualified: str) -> bool:
-    schema, table = qualified.split(".")
-    return bool(
-        con.execute(
-            "select count(*) from information_schema.tables "
-            "where table_schema = ? and table_name = ?",
-            [schema, table],
-        ).fetchone()[0]
-    )
-
-
 def current_inputs(con: duckdb.DuckDBPyConnection, project_sha256: str) -> BuildInputs:
     watermark = None
-    if _exists(con, "meta.load_manifest"):
+    if relation_exists(con, "meta.load_manifest"):
         watermark = con.execute("select max(load_id) from meta.load_manifest").fetchone()[0]
     plan = None
-    if _exists(con, "config.plan_versions"):
+    if relation_exists(con, "config.plan_versions"):
         shas = con.execute(
             "select distinct config_file_sha256 from config.plan_versions order by 1"
         ).fetchall()
@@ -133,12 +124,10 @@ def unchanged_since_publication(
     same inputs (and no target approved since has come into force); else None: build."""
     if os.environ.get(FORCE_ENV, "").strip().lower() in {"1", "true", "yes", "on"}:
         return None
-    if not (_exists(con, BUILDS_TABLE) and _exists(con, PUBLICATIONS_TABLE)):
+    if not relation_exists(con, BUILDS_TABLE):
         return None
-    publication = con.execute(
-        f"select publication_id, run_id from {PUBLICATIONS_TABLE} "
-        "order by publication_id desc limit 1"
-    ).fetchone()
+    latest = latest_publication(con)
+    publication = None if latest is None else (latest.publication_id, latest.run_id)
     build = con.execute(
         f"select run_id, fingerprint, next_target_approval_at from {BUILDS_TABLE} "
         "order by finished_at desc limit 1"
@@ -169,7 +158,7 @@ def record_build(
 ) -> None:
     """Record a successful full build and what it was built from."""
     next_approval = None
-    if _exists(con, "staging.stg_plan__targets"):
+    if relation_exists(con, "staging.stg_plan__targets"):
         next_approval = con.execute(
             "select min(approved_at) from staging.stg_plan__targets where approved_at > ?",
             [started_at],

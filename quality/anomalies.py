@@ -31,6 +31,7 @@ import duckdb
 import pandas as pd
 import yaml
 
+from exports.publication import latest_publication
 from ingestion.warehouse import relation_exists
 
 ALERTS_TABLE = "meta.anomaly_alerts"
@@ -619,9 +620,8 @@ class AnomalyRun:
 
 
 def _latest_publication_id(con: duckdb.DuckDBPyConnection) -> int | None:
-    if not relation_exists(con, "meta.publications"):
-        return None
-    return con.execute("select max(publication_id) from meta.publications").fetchone()[0]
+    publication = latest_publication(con)
+    return None if publication is None else publication.publication_id
 
 
 def record_anomalies(

@@ -173,13 +173,14 @@ def write_html_report(
     report: ValidationReport,
     path: Path | str,
     *,
+    title: str = "Data quality validation report",
     alerts: Sequence[StoredAlert] = (),
     runs: Sequence[Mapping[str, Any]] = (),
 ) -> Path:
     """Write the report as one self-contained HTML file (parent folders created)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_html(report, alerts=alerts, runs=runs), encoding="utf-8")
+    path.write_text(render_html(report, title, alerts=alerts, runs=runs), encoding="utf-8")
     return path
 
 
@@ -212,9 +213,7 @@ def build_report(
         title = "Data quality validation report — validated now"
     alerts = list_alerts(con) if relation_exists(con, "meta.anomaly_alerts") else []
     runs = run_summaries(con) if has_history else []
-    path = Path(out)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_html(report, title, alerts=alerts, runs=runs), encoding="utf-8")
+    write_html_report(report, out, title=title, alerts=alerts, runs=runs)
     return report
 
 

@@ -20,7 +20,7 @@ import duckdb
 from exports.payroll.labels import period_type_of
 from exports.payroll.lines import control_total, fingerprint, period_lines
 from exports.payroll.schema import SCHEMA, ensure_payroll_schema, relation_exists
-from exports.publication import PUBLICATIONS_TABLE, blocking_failures
+from exports.publication import blocking_failures, latest_publication
 from quality.history import HISTORY_TABLE
 
 STATUSES = ("open", "calculated", "approved", "exported", "closed")
@@ -57,14 +57,6 @@ class PeriodState:
     batch_id: str | None
     updated_at: dt.datetime
     updated_by: str
-
-
-@dataclass(frozen=True)
-class LatestPublication:
-    publication_id: int
-    run_id: str
-    published_at: dt.datetime
-    load_watermark: int | None
 
 
 def _now() -> dt.datetime:
@@ -119,24 +111,6 @@ def period_events(con: duckdb.DuckDBPyConnection, period: str) -> list[tuple[Any
         f"from {SCHEMA}.period_events where period_type = ? and period = ? order by event_id",
         [period_type_of(period), period],
     ).fetchall()
-
-
-def latest_publication(con: duckdb.DuckDBPyConnection) -> LatestPublication | None:
-    if not relation_exists(con, PUBLICATIONS_TABLE):
-        return None
-    cursor = con.execute(f"select * from {PUBLICATIONS_TABLE} order by publication_id desc limit 1")
-    names = [column[0] for column in cursor.description]
-    row = cursor.fetchone()
-    if row is None:
-        return None
-    values = dict(zip(names, row, strict=True))
-    # publications made before the watermark column existed have none
-    return LatestPublication(
-        values["publication_id"],
-        values["run_id"],
-        values["published_at"],
-        values.get("load_watermark"),
-    )
 
 
 def gate_failures(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:

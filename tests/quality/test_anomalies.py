@@ -278,8 +278,11 @@ def test_payouts_above_the_plan_maximum_or_jumping(con) -> None:
 def test_payout_alerts_hold_payroll_until_accepted(con) -> None:
     _payouts(con)
     con.execute("create schema if not exists meta")
-    con.execute("create table meta.publications (publication_id bigint)")
-    con.execute("insert into meta.publications values (1)")
+    con.execute(
+        "create table meta.publications (publication_id bigint, run_id varchar, "
+        "published_at timestamp, row_counts json, load_watermark bigint)"
+    )
+    con.execute("insert into meta.publications values (1, 'run-1', now(), '{}', 10)")
     assert [h.kind for h in payroll_holds(con, "quarter", "2025-Q3")] == ["detection_missing"]
 
     record_anomalies(con, detect_anomalies(con), "run-1")
@@ -303,7 +306,7 @@ def test_payout_alerts_hold_payroll_until_accepted(con) -> None:
     # E4's number is corrected to the plan maximum: no alert for it any more; E1's payout changes
     # after its alert was accepted: a new alert holds again
     _payouts(con, {"E4": "60000.00", "E1": "26000.00"})
-    con.execute("insert into meta.publications values (2)")
+    con.execute("insert into meta.publications values (2, 'run-3', now(), '{}', 12)")
     record_anomalies(con, detect_anomalies(con), "run-3")
     holds = payroll_holds(con, "quarter", "2025-Q3")
     assert [h.employee_id for h in holds] == ["E1"]
