@@ -14,7 +14,13 @@ build the run records in `meta.dbt_builds` what it was built from:
 
 A later run skips dbt, the quality gate and the publication only if the latest publication was
 made from the latest recorded build and all of these are unchanged. `KPIWH_FORCE_DBT_BUILD=1`
-forces the build. Pure Python + DuckDB: no Dagster import.
+forces the build.
+
+The staging models are incremental (dbt_project/macros/incremental_staging.sql): their rows are
+only as right as the SQL that wrote them, so a build runs with `--full-refresh` when no successful
+build is recorded, when the dbt project (or a dbt setting from the environment) changed since the
+latest recorded one, or when `KPIWH_DBT_FULL_REFRESH=1` (`kpiwh run --full-refresh`) asks for it.
+Pure Python + DuckDB: no Dagster import.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ from ingestion.warehouse import relation_exists
 
 BUILDS_TABLE = "meta.dbt_builds"
 FORCE_ENV = "KPIWH_FORCE_DBT_BUILD"
+FULL_REFRESH_ENV = "KPIWH_DBT_FULL_REFRESH"
 
 # What of the dbt project decides the result (target/, logs/ and dbt_packages/ do not).
 PROJECT_FOLDERS = ("models", "macros", "tests", "seeds", "snapshots", "analyses")
@@ -122,7 +129,7 @@ def unchanged_since_publication(
 ) -> Skip | None:
     """A `Skip` when the latest publication came from the latest build and that build had the
     same inputs (and no target approved since has come into force); else None: build."""
-    if os.environ.get(FORCE_ENV, "").strip().lower() in {"1", "true", "yes", "on"}:
+    if _env_flag(FORCE_ENV) or _env_flag(FULL_REFRESH_ENV):
         return None
     if not relation_exists(con, BUILDS_TABLE):
         return None
@@ -151,6 +158,30 @@ def unchanged_since_publication(
         run_id=built_run,
         publication_id=publication_id,
     )
+
+
+def _env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def full_refresh_reason(con: duckdb.DuckDBPyConnection, inputs: BuildInputs) -> str | None:
+    """Why this build must rebuild the incremental models from scratch, or None: incremental."""
+    if _env_flag(FULL_REFRESH_ENV):
+        return f"{FULL_REFRESH_ENV} is set"
+    latest = None
+    if relation_exists(con, BUILDS_TABLE):
+        latest = con.execute(
+            f"select run_id, project_sha256 from {BUILDS_TABLE} order by finished_at desc limit 1"
+        ).fetchone()
+    if latest is None:
+        return "no successful build is recorded yet"
+    run_id, project_sha256 = latest
+    if project_sha256 != inputs.project_sha256:
+        return (
+            f"the dbt project or its settings changed since the last build (run {run_id}): "
+            f"{project_sha256[:12]} -> {inputs.project_sha256[:12]}"
+        )
+    return None
 
 
 def record_build(

@@ -64,6 +64,11 @@ def _parser() -> argparse.ArgumentParser:
     load.set_defaults(handler=_load)
 
     run = commands.add_parser("run", help="run the nightly job (load + dbt build)")
+    run.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="rebuild the incremental models from scratch (= KPIWH_DBT_FULL_REFRESH=1)",
+    )
     run.set_defaults(handler=_run)
 
     status = commands.add_parser("status", help="summary of loads, rejections and quarantine")
@@ -146,6 +151,8 @@ def _load(args: argparse.Namespace, settings: Settings) -> int:
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     settings.dagster_home.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("DAGSTER_HOME", str(settings.dagster_home))
+    if getattr(args, "full_refresh", False):
+        os.environ["KPIWH_DBT_FULL_REFRESH"] = "1"
     import dagster as dg
 
     from orchestration.definitions import build_definitions

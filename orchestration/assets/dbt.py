@@ -3,6 +3,9 @@
 The nightly step runs `dbt build --exclude test_type:unit`: every model and its data tests. The
 dbt unit tests check the SQL, not the data, so they run in CI (tests/dbt_project), not every night.
 
+The staging models are incremental: the build adds `--full-refresh` when
+`build_state.full_refresh_reason` says so (first build, changed dbt project, or asked for).
+
 A run with nothing new skips dbt (see `orchestration.build_state`): no output is yielded, so the
 quality gate and the publication after it are skipped too (Dagster logs STEP_SKIPPED), and the
 dbt assets get an observation saying why.
@@ -77,6 +80,7 @@ def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: W
     with warehouse.connection() as con:
         inputs = build_state.current_inputs(con, project_fingerprint)
         skip = build_state.unchanged_since_publication(con, inputs) if full_build else None
+        full_refresh = build_state.full_refresh_reason(con, inputs)
     if skip is not None:
         context.log.info(f"dbt build skipped: {skip.reason}")
         for key in sorted(context.selected_asset_keys, key=lambda k: k.to_user_string()):
@@ -91,8 +95,14 @@ def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: W
             )
         return
     started_at = build_state.business_now(inputs.business_tz)
+    args = list(NIGHTLY_BUILD_ARGS)
+    if full_refresh is not None:
+        context.log.info(f"dbt build with --full-refresh: {full_refresh}")
+        args.append("--full-refresh")
+    else:
+        context.log.info("dbt build: incremental models take only the keys of new loads")
     with _dbt_memory_budget():
-        invocation = dbt.cli(NIGHTLY_BUILD_ARGS, context=context)  # starts the dbt process
+        invocation = dbt.cli(args, context=context)  # starts the dbt process
     yield from invocation.stream()
     _keep_partial_parse(invocation.target_path)
     if full_build and invocation.is_successful():

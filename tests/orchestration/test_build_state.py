@@ -141,3 +141,29 @@ def test_inputs_fingerprint_covers_every_field() -> None:
         BuildInputs(3, "abc", "p1", "Europe/Berlin"),
     ):
         assert other.fingerprint != base.fingerprint
+
+
+def test_full_refresh_until_a_build_is_recorded(con) -> None:
+    inputs = build_state.current_inputs(con, "p1")
+    assert build_state.full_refresh_reason(con, inputs) == "no successful build is recorded yet"
+    build_state.record_build(con, "run-1", inputs, STARTED)
+    assert build_state.full_refresh_reason(con, inputs) is None  # new loads: incremental
+    con.execute("insert into meta.load_manifest values (4)")
+    assert build_state.full_refresh_reason(con, build_state.current_inputs(con, "p1")) is None
+
+
+def test_full_refresh_when_the_dbt_project_changed_since_the_latest_build(con) -> None:
+    build_state.record_build(con, "run-1", build_state.current_inputs(con, "p1"), STARTED)
+    build_state.record_build(con, "run-2", build_state.current_inputs(con, "p2"), LATER)
+    reason = build_state.full_refresh_reason(con, build_state.current_inputs(con, "p1"))
+    assert reason is not None and "run run-2" in reason and "p2 -> p1" in reason
+    assert build_state.full_refresh_reason(con, build_state.current_inputs(con, "p2")) is None
+
+
+def test_full_refresh_variable_rebuilds_everything(con, monkeypatch) -> None:
+    inputs = build_state.current_inputs(con, "p1")
+    build_state.record_build(con, "run-1", inputs, STARTED)
+    _publish(con, 1, "run-1")
+    monkeypatch.setenv("KPIWH_DBT_FULL_REFRESH", "1")
+    assert build_state.full_refresh_reason(con, inputs) == "KPIWH_DBT_FULL_REFRESH is set"
+    assert build_state.unchanged_since_publication(con, inputs, now=LATER) is None

@@ -1,3 +1,6 @@
+{%- set key_columns = ['milestone_id'] -%}
+{{ config(unique_key=key_columns) }}
+
 with
 
 source as (
@@ -40,8 +43,11 @@ renamed as (
 
 ),
 
+-- in_scope: the keys this run re-ranks (macros/incremental_staging.sql);
 -- ranked_versions, latest_versions: see macros/latest_version.sql
-{{ latest_version('renamed', key_columns=['milestone_id'], recency_column='updated_at') }},
+{{ incremental_scope('renamed', key_columns) }},
+
+{{ latest_version('in_scope', key_columns=key_columns, recency_column='updated_at') }},
 
 final as (
 

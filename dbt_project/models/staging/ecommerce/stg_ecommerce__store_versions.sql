@@ -1,3 +1,6 @@
+{%- set key_columns = ['store_id', 'updated_at'] -%}
+{{ config(unique_key=key_columns) }}
+
 with
 
 source as (
@@ -40,7 +43,9 @@ renamed as (
 ),
 
 -- every version of the store (one per updated_at): see macros/latest_version.sql
-{{ latest_version('renamed', key_columns=['store_id', 'updated_at'], recency_column='updated_at') }},
+{{ incremental_scope('renamed', key_columns) }},
+
+{{ latest_version('in_scope', key_columns=key_columns, recency_column='updated_at') }},
 
 final as (
 
