@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from ingestion.contract import ENTITIES
 from quality.core import Check, SqlContext, quote_ident, sql_list, sql_literal
+from quality.suites.ingestion import loads_in_scope
 
 
 def _key_unique_per_drop_sql(ctx: SqlContext) -> str | None:
@@ -21,11 +22,6 @@ def _key_unique_per_drop_sql(ctx: SqlContext) -> str | None:
             continue
         keys = [quote_ident(k) for k in entity.key_columns]
         key_text = " || '|' || ".join(f"coalesce(cast({k} as varchar), '')" for k in keys)
-        since = (
-            f" and _load_id >= {int(ctx.config.min_load_id)}"
-            if ctx.config.min_load_id is not None
-            else ""
-        )
         parts.append(
             f"""
             select
@@ -35,7 +31,8 @@ def _key_unique_per_drop_sql(ctx: SqlContext) -> str | None:
                 count(*) as occurrences,
                 list(_line_number order by _line_number) as line_numbers
             from {ctx.rel(relation)}
-            where _load_id in (select load_id from {ctx.rel("meta.current_file_versions")}){since}
+            where _load_id in (select load_id from {ctx.rel("meta.current_file_versions")})
+                and {loads_in_scope(ctx, "_load_id")}
             group by _file_path, _load_id, {", ".join(keys)}
             having count(*) > 1"""
         )
@@ -259,9 +256,9 @@ CHECKS: tuple[Check, ...] = (
         name="raw_key_unique_per_drop",
         layer="raw",
         severity="warning",
-        description="A key appears at most once in one file version (current versions). "
-        "Staging keeps the last line, so a repeat is reported with its file and lines, not "
-        "blocked.",
+        description="A key appears at most once in one file version (current versions loaded "
+        "since the latest publication, like the ingestion checks). Staging keeps the last line, "
+        "so a repeat is reported with its file and lines, not blocked.",
         sql=_key_unique_per_drop_sql,
         requires=("meta.current_file_versions",),
         row_label="keys repeated within a file",

@@ -137,11 +137,22 @@ BREAKERS: dict[str, Breaker] = {
          "newer_file_path": "crm/2026-01-01/orders.csv"},
     ),
     # ---------------------------------------------------------------- raw
+    # scoped to the loads since the latest publication: a new drop repeats O101 on lines 2 and 5
     "raw_key_unique_per_drop": Breaker(
-        ("""insert into raw.crm__orders select * replace (5 as _line_number)
-            from raw.crm__orders where order_id = 'O101'""",),
+        (
+            _new_load(),
+            *(
+                f"""insert into raw.crm__orders
+                    select * replace (
+                        '{NEW_FILE}' as _file_path, {line} as _line_number,
+                        {NEW_LOAD} as _load_id, date '2026-07-01' as _extract_date
+                    )
+                    from raw.crm__orders where order_id = 'O101' and _load_id < {NEW_LOAD}"""
+                for line in (2, 5)
+            ),
+        ),
         "1 keys repeated within a file",
-        {"entity": "crm__orders", "file_path": "crm/2026-01-01/orders.csv", "key": "O101",
+        {"entity": "crm__orders", "file_path": NEW_FILE, "key": "O101",
          "occurrences": 2, "line_numbers": [2, 5]},
     ),
     "money_non_negative": Breaker(
