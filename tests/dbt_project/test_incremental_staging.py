@@ -79,9 +79,7 @@ def _choose_restatement(landing: Path) -> Restatement:
         only_here = [k for k in keys if seen_in[k] == [path]]
         with_older = [k for k in keys if len(seen_in[k]) == 2 and seen_in[k][1] == path]
         if len(only_here) >= 2 and with_older:
-            late = next(
-                k for k, paths in seen_in.items() if len(paths) == 1 and k not in keys
-            )
+            late = next(k for k, paths in seen_in.items() if len(paths) == 1 and k not in keys)
             return Restatement(
                 path=path.relative_to(landing).as_posix(),
                 dropped_for_good=only_here[0],
