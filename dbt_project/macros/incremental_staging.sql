@@ -61,10 +61,11 @@ in_scope as (
 {#-
     Post-hook of the staging folder: in an incremental run, remove the rows whose file version
     is no longer current and that no newer version replaced (their key has no current row left).
-    Nothing to do in a full build, which reads current rows only.
+    Nothing to do in a full build, which reads current rows only, nor in a table model
+    (`is_incremental()` is false for both).
 -#}
 {% macro delete_superseded_versions() -%}
-{%- if model.config.materialized == 'incremental' and is_incremental() -%}
+{%- if is_incremental() -%}
 delete from {{ this }}
 where load_id not in (
     select current_file_versions.load_id
