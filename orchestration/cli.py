@@ -149,7 +149,9 @@ def _load(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
-    settings.dagster_home.mkdir(parents=True, exist_ok=True)
+    from orchestration.instance import ensure_instance_config
+
+    ensure_instance_config(settings.dagster_home)
     os.environ.setdefault("DAGSTER_HOME", str(settings.dagster_home))
     if getattr(args, "full_refresh", False):
         os.environ["KPIWH_DBT_FULL_REFRESH"] = "1"
@@ -225,7 +227,9 @@ def _quarantine(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _ui(args: argparse.Namespace, settings: Settings) -> int:
-    settings.dagster_home.mkdir(parents=True, exist_ok=True)
+    from orchestration.instance import ensure_instance_config
+
+    ensure_instance_config(settings.dagster_home)
     env = {**os.environ, "DAGSTER_HOME": str(settings.dagster_home), **settings.dbt_env()}
     command = [
         sys.executable,
