@@ -29,10 +29,24 @@ period_dates as (
 
 ),
 
+-- only the columns the totals need, each order with its customer's first order date (joined
+-- once per order, before the entity and period fan-out)
 credited_orders as (
 
-    select * from orders
-    where role is not null
+    select
+        orders.employee_id,
+        orders.team_id,
+        orders.role,
+        orders.order_date,
+        orders.channel,
+        orders.revenue_amount,
+        orders.revenue_excl_tax_amount,
+        orders.gmv_amount,
+        first_orders.first_order_date
+    from orders
+    left join first_orders
+        on orders.customer_id = first_orders.customer_id
+    where orders.role is not null
 
 ),
 
@@ -48,22 +62,19 @@ order_periods as (
         order_entities.entity_type,
         order_entities.entity_id,
         order_entities.role,
-        order_periods_of_date.period_type,
-        order_periods_of_date.period,
+        period_dates.period_type,
+        period_dates.period,
         order_entities.channel,
         order_entities.revenue_amount,
         order_entities.revenue_excl_tax_amount,
         order_entities.gmv_amount,
-        first_order_periods.period = order_periods_of_date.period as is_new_customer_order
+        -- a new customer's order: the customer's first order falls in the same period
+        order_entities.first_order_date
+        between period_dates.period_start_date and period_dates.period_end_date
+            as is_new_customer_order
     from order_entities
-    inner join period_dates as order_periods_of_date
-        on order_entities.order_date = order_periods_of_date.date_day
-    left join first_orders
-        on order_entities.customer_id = first_orders.customer_id
-    left join period_dates as first_order_periods
-        on
-            first_orders.first_order_date = first_order_periods.date_day
-            and order_periods_of_date.period_type = first_order_periods.period_type
+    inner join period_dates
+        on order_entities.order_date = period_dates.date_day
 
 ),
 
