@@ -463,7 +463,7 @@ def _validate(
     first_rows = ["0"] * n_files
     for r in live:
         first_rows[r.index] = str(r.first_row)
-    position = f"(i.rowid - {_list_literal(first_rows)}[i._file + 1])"
+    position = f"(i._rowid - {_list_literal(first_rows)}[i._file + 1])"
     record_expr = f"{position} + 2"
     if bad:
         record_expr += (
@@ -471,11 +471,21 @@ def _validate(
             f"where b._file = i._file and b.gap <= {position})"
         )
 
+    # Each value is parsed once: `_parsed` computes every column's value and typed value, the
+    # outer select names the typed ones and derives the reasons from them.
+    parsed: list[str] = []
     typed: list[str] = []
     reasons: list[str] = []
-    for column in entity.columns:
-        sql = column_sql(column, f"c{positions[column.name]}", business_tz)
-        typed.append(f"{sql.typed} as {quote_ident(column.name)}")
+    for k, column in enumerate(entity.columns):
+        sql = column_sql(
+            column,
+            f"c{positions[column.name]}",
+            business_tz,
+            value_ref=f"_v{k}",
+            typed_ref=f"_t{k}",
+        )
+        parsed.append(f"{sql.value} as _v{k}, {sql.typed} as _t{k}")
+        typed.append(f"_t{k} as {quote_ident(column.name)}")
         reasons.append(sql.reason)
     extra_json = "null"
     if extra:
@@ -497,17 +507,20 @@ def _validate(
     con.execute(
         f"""
         create temp table _validated as
+        with i as (
+            select rowid as _rowid, *, {", ".join(parsed)} from _incoming
+        )
         select
             i._file as _file,
             {record_expr} as _record_number,
-            i.rowid as _incoming_row,
+            i._rowid as _incoming_row,
             {", ".join(typed)},
             nullif(concat_ws('; ', {", ".join(reasons)}), '') as _reason,
             {extra_json} as _extra_columns,
             null::varchar as _raw_text,
             {embedded} as _embedded_newlines,
             {line_number} as _line_number
-        from _incoming as i
+        from i
         """
     )
     # The raw text of a record is rebuilt only for rejected records: it is costly to plan.

@@ -33,16 +33,33 @@ def _in_list(values: tuple[str, ...]) -> str:
 
 @dataclass(frozen=True)
 class ColumnSql:
+    value: str  # the text, trimmed (except `str` columns), NULL when empty
     typed: str  # typed value expression
     reason: str  # NULL when fine, else "<column>: <why>"
 
 
-def column_sql(column: Column, text: str, business_tz: str) -> ColumnSql:
-    """Expressions over `text`, an SQL expression holding the column's raw text (NULL if empty)."""
+def column_sql(
+    column: Column,
+    text: str,
+    business_tz: str,
+    *,
+    value_ref: str | None = None,
+    typed_ref: str | None = None,
+) -> ColumnSql:
+    """Expressions over `text`, an SQL expression holding the column's raw text (NULL if empty).
+
+    With `value_ref` and `typed_ref` (names under which the query already computed `value` and
+    `typed`), the reason refers to them instead of parsing the text again, so every value is
+    parsed once: a non-empty value is bad exactly when it does not type.
+    """
     v = f"nullif(trim({text}), '')" if column.type != "str" else f"nullif({text}, '')"
     shown = f"'''' || {text} || ''''"
     label = sql_literal(f"{column.name}: ")
     typed, bad = _typed_and_bad(column, v, business_tz)
+    value_sql, typed_sql = v, typed
+    if value_ref is not None and typed_ref is not None:
+        v, typed = value_ref, typed_ref
+        bad = None if bad is None else f"{typed} is null"
     checks: list[tuple[str, str]] = []
     if column.not_null:
         checks.append((f"{v} is null", "'required value is empty'"))
@@ -73,9 +90,9 @@ def column_sql(column: Column, text: str, business_tz: str) -> ColumnSql:
             )
         )
     if not checks:
-        return ColumnSql(typed, "null")
+        return ColumnSql(value_sql, typed_sql, "null")
     whens = " ".join(f"when {cond} then {label} || {msg}" for cond, msg in checks)
-    return ColumnSql(typed, f"case {whens} end")
+    return ColumnSql(value_sql, typed_sql, f"case {whens} end")
 
 
 def _typed_and_bad(column: Column, v: str, business_tz: str) -> tuple[str, str | None]:
