@@ -11,8 +11,11 @@ flip (exports/atomic.py), so a BI tool sees one whole publication or the previou
     bi/csv/<mart>.csv              UTF-8 with BOM, formula injection neutralised in text cells
     bi/manifest.json               publication id, run id, tables, row counts, sha256 of each file
 
-Rows are written in a fixed order (`order by all`), so re-exporting a publication gives the same
-rows in the same order.
+The DuckDB file and the CSVs hold their rows in a fixed order (`order by all`), so re-exporting a
+publication gives the same rows in the same order; each table is sorted once, into a temporary
+copy the three formats are written from (DuckDB keeps a table's insertion order when it scans
+it). Parquet files of partitioned marts hold the same rows, in no fixed order inside a file:
+DuckDB writes partitions in parallel.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ MANIFEST_FILE = "manifest.json"
 CSV_BOM = b"\xef\xbb\xbf"
 MANIFEST_FORMAT = 1
 _ATTACHED = "kpiwh_bi_export"
+_SORTED_PREFIX = "_bi_sorted__"
 
 
 @dataclass(frozen=True)
@@ -80,11 +84,16 @@ def export_snapshot(
     """Write the BI exports of `snapshot` (read through `con`) under `export_dir/bi`."""
     link = export_dir / BI_LINK
     build = new_build_dir(link, f"publication-{snapshot.publication.publication_id:06d}")
+    sorted_copies: dict[str, str] = {}
     try:
-        write_duckdb_file(con, snapshot, build / DUCKDB_FILE, column_docs)
+        con.execute("set preserve_insertion_order = true")  # the sorted copies stay sorted
         for table in snapshot.tables:
-            write_parquet(con, table, build / "parquet" / table.name)
-            write_csv(con, table, build / "csv" / f"{table.name}.csv")
+            sorted_copies[table.name] = _sorted_copy(con, table)
+        write_duckdb_file(con, snapshot, build / DUCKDB_FILE, column_docs, sorted_copies)
+        for table in snapshot.tables:
+            source = sorted_copies[table.name]
+            write_parquet(con, table, build / "parquet" / table.name, source=source)
+            write_csv(con, table, build / "csv" / f"{table.name}.csv", source=source)
         manifest = _manifest(snapshot, build)
         (build / MANIFEST_FILE).write_text(
             json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
@@ -93,7 +102,26 @@ def export_snapshot(
     except BaseException:
         discard_build(build)
         raise
+    finally:
+        for copy in sorted_copies.values():
+            con.execute(f"drop table if exists {copy}")
     return BiExportResult(snapshot.publication.publication_id, link, final, manifest)
+
+
+def _sorted_copy(con: duckdb.DuckDBPyConnection, table: BiTable) -> str:
+    """A temporary table of `table`'s exported columns in export order (`order by all`)."""
+    copy = f"temp.{quote_ident(_SORTED_PREFIX + table.name)}"
+    con.execute(f"create or replace temp table {copy} as {select_sql(table)} order by all")
+    return copy
+
+
+def _ordered_sql(
+    table: BiTable, source: str | None, column_sql: dict[str, str] | None = None
+) -> str:
+    """The table's rows in export order: from its sorted copy as stored, else sorted here."""
+    if source is not None:
+        return select_sql(table, column_sql=column_sql, relation=source)
+    return f"{select_sql(table, column_sql=column_sql)} order by all"
 
 
 def write_duckdb_file(
@@ -101,14 +129,19 @@ def write_duckdb_file(
     snapshot: PublishedSnapshot,
     path: Path,
     docs: dict[str, TableDoc],
+    sources: dict[str, str] | None = None,
 ) -> None:
-    """A new DuckDB file holding the BI tables (schema `main`) with table and column comments."""
+    """A new DuckDB file holding the BI tables (schema `main`) with table and column comments.
+
+    `sources`: per table, its sorted copy (see `_sorted_copy`) to read instead of sorting here.
+    """
     con.execute(f"attach '{_sql_string(str(path))}' as {_ATTACHED} (read_write)")
     con.execute("begin transaction")  # one commit for every table and comment
     try:
         for table in snapshot.tables:
             target = f"{_ATTACHED}.main.{quote_ident(table.name)}"
-            con.execute(f"create table {target} as {select_sql(table)} order by all")
+            query = _ordered_sql(table, (sources or {}).get(table.name))
+            con.execute(f"create table {target} as {query}")
             doc = docs.get(table.name, TableDoc())
             if doc.description:
                 con.execute(f"comment on table {target} is '{_sql_string(doc.description)}'")
@@ -149,14 +182,16 @@ def write_duckdb_file(
     path.chmod(0o444)  # BI tools open it read-only; nothing should write to an export
 
 
-def write_parquet(con: duckdb.DuckDBPyConnection, table: BiTable, folder: Path) -> None:
+def write_parquet(
+    con: duckdb.DuckDBPyConnection, table: BiTable, folder: Path, *, source: str | None = None
+) -> None:
     """One folder per mart, hive-partitioned by period_type/period when it has a period.
 
     The partition columns are also kept inside the files, with their real types: readers that do
     not use hive partitioning still see them, and `period = '2026'` never turns into a number.
     """
     folder.mkdir(parents=True)
-    query = f"{select_sql(table)} order by all"
+    query = _ordered_sql(table, source)
     if table.partition_columns and table.row_count:
         partitions = ", ".join(quote_ident(c) for c in table.partition_columns)
         con.execute(
@@ -170,7 +205,9 @@ def write_parquet(con: duckdb.DuckDBPyConnection, table: BiTable, folder: Path) 
         )
 
 
-def write_csv(con: duckdb.DuckDBPyConnection, table: BiTable, path: Path) -> None:
+def write_csv(
+    con: duckdb.DuckDBPyConnection, table: BiTable, path: Path, *, source: str | None = None
+) -> None:
     """UTF-8 with BOM (Excel detects the encoding), header, text cells neutralised."""
     path.parent.mkdir(parents=True, exist_ok=True)
     body = path.with_name(f".{path.name}.body")
@@ -179,7 +216,7 @@ def write_csv(con: duckdb.DuckDBPyConnection, table: BiTable, path: Path) -> Non
         for column in table.columns
         if is_text_type(column.duckdb_type)
     }
-    query = f"{select_sql(table, column_sql=neutralised)} order by all"
+    query = _ordered_sql(table, source, neutralised)
     try:
         con.execute(f"copy ({query}) to '{_sql_string(str(body))}' (format csv, header true)")
         with open(path, "wb") as out, open(body, "rb") as source:

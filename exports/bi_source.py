@@ -134,11 +134,15 @@ def read_snapshot(con: duckdb.DuckDBPyConnection, *, include_pay: bool) -> Publi
     )
 
 
-def select_sql(table: BiTable, *, column_sql: dict[str, str] | None = None) -> str:
-    """`select <kept columns> from published.<table>`, with optional per-column expressions."""
+def select_sql(
+    table: BiTable, *, column_sql: dict[str, str] | None = None, relation: str | None = None
+) -> str:
+    """`select <kept columns> from published.<table>` (or from `relation`, a copy of it), with
+    optional per-column expressions."""
     expressions = []
     for column in table.columns:
         expression = (column_sql or {}).get(column.name)
         quoted = quote_ident(column.name)
         expressions.append(f"{expression} as {quoted}" if expression else quoted)
-    return f"select {', '.join(expressions)} from {PUBLISHED_SCHEMA}.{quote_ident(table.name)}"
+    source = relation or f"{PUBLISHED_SCHEMA}.{quote_ident(table.name)}"
+    return f"select {', '.join(expressions)} from {source}"

@@ -332,7 +332,7 @@ def test_a_failed_export_leaves_the_previous_one_untouched(
     first = _export(published_warehouse, out)
     before = {p: p.read_bytes() for p in first.build.rglob("*") if p.is_file()}
 
-    def broken(con, table, path):
+    def broken(con, table, path, **kwargs):
         raise OSError("disk full")
 
     monkeypatch.setattr(bi, "write_csv", broken)
@@ -408,3 +408,41 @@ def test_column_docs_come_from_the_dbt_manifest(tmp_path) -> None:
 def test_the_bi_duckdb_file_is_read_only_on_disk(published_warehouse, tmp_path) -> None:
     result = _export(published_warehouse, tmp_path)
     assert os.stat(result.path / "sales_kpis.duckdb").st_mode & 0o222 == 0
+
+
+def test_rows_are_exported_sorted_whatever_order_the_mart_holds(tmp_path) -> None:
+    path = tmp_path / "warehouse.duckdb"
+    con = duckdb.connect(str(path))
+    try:
+        con.execute("create schema if not exists meta")
+        create_marts(con)
+        con.execute(
+            "create or replace table marts.fct_kpi_values as "
+            "select * from marts.fct_kpi_values order by all desc"
+        )
+        publish(con, "run-1")
+        stored = con.execute("select entity_id, period from published.fct_kpi_values").fetchall()
+        assert stored == sorted(stored, reverse=True)  # the test starts from the wrong order
+    finally:
+        con.close()
+
+    link = _export(path, tmp_path / "exports").path
+    csv_rows = _read_csv(link / "csv" / "fct_kpi_values.csv")[1:]
+    assert [(r[0], r[3]) for r in csv_rows] == [
+        ("E1", "2026-01"), ("E1", "2026-02"), ("E2", "2026-Q1"), ("T1", "2026"),
+    ]  # fmt: skip
+    bi_con = duckdb.connect(str(link / "sales_kpis.duckdb"), read_only=True)
+    try:
+        as_stored = bi_con.execute("select entity_id, period from fct_kpi_values").fetchall()
+    finally:
+        bi_con.close()
+    assert as_stored == [("E1", "2026-01"), ("E1", "2026-02"), ("E2", "2026-Q1"), ("T1", "2026")]
+    # the sorted copies were temporary: nothing is left behind in the warehouse connection
+    con = connect(path, read_only=True)
+    try:
+        export_bi(con, tmp_path / "again")
+        assert con.execute(
+            "select count(*) from duckdb_tables() where table_name like '_bi_sorted__%'"
+        ).fetchone() == (0,)
+    finally:
+        con.close()
