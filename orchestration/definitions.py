@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
-from orchestration.assets.dbt import DBT_EXECUTABLE, dbt_models, dbt_project
+from orchestration.assets.dbt import (
+    DBT_EXECUTABLE,
+    NightlyDbtCliResource,
+    dbt_models,
+    dbt_project,
+)
 from orchestration.assets.exports import BiExportsResource, exports_bi
 from orchestration.assets.payroll import payroll_periods
 from orchestration.assets.plan import compensation_plan
@@ -45,7 +49,7 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
             "plan_config": PlanConfigResource.from_settings(settings),
             "quality_config": QualityConfigResource.from_settings(settings),
             "bi_exports": BiExportsResource.from_settings(settings),
-            "dbt": DbtCliResource(
+            "dbt": NightlyDbtCliResource(
                 project_dir=dbt_project,
                 profiles_dir=str(dbt_project.profiles_dir),
                 dbt_executable=DBT_EXECUTABLE,
