@@ -120,6 +120,8 @@ def _environment(config: BenchConfig) -> dict[str, str]:
             "KPIWH_DUCKDB_MEMORY_LIMIT": config.memory_limit,
             "DAGSTER_HOME": str(home / "dagster"),
             "PYTHONUNBUFFERED": "1",
+            # the stages are timed from Dagster's STEP_START / STEP_SUCCESS events, logged at DEBUG
+            "KPIWH_LOG_LEVEL": "DEBUG",
             # `python -m benchmarks.…` works from any folder, installed or not
             "PYTHONPATH": os.pathsep.join(
                 p for p in (str(PROJECT_ROOT), os.environ.get("PYTHONPATH", "")) if p

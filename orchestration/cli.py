@@ -69,6 +69,14 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="rebuild the incremental models from scratch (= KPIWH_DBT_FULL_REFRESH=1)",
     )
+    run.add_argument(
+        "--log-level",
+        type=str.upper,
+        choices=LOG_LEVELS,
+        default=None,
+        help="console log level of the Dagster run (default: KPIWH_LOG_LEVEL, else INFO; "
+        "DEBUG shows every Dagster event, e.g. each step's start and end)",
+    )
     run.set_defaults(handler=_run)
 
     status = commands.add_parser("status", help="summary of loads, rejections and quarantine")
@@ -148,6 +156,22 @@ def _load(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def run_log_level(requested: str | None) -> str:
+    """The console log level of `kpiwh run`: the option, else KPIWH_LOG_LEVEL, else INFO."""
+    level = (requested or os.environ.get("KPIWH_LOG_LEVEL", "") or "INFO").upper()
+    if level not in LOG_LEVELS:
+        raise SystemExit(f"KPIWH_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {level!r}")
+    return level
+
+
+def nightly_run_config(log_level: str) -> dict[str, object]:
+    """The run config `kpiwh run` gives the nightly job: its console log level."""
+    return {"loggers": {"console": {"config": {"log_level": log_level}}}}
+
+
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     from orchestration.instance import ensure_instance_config
 
@@ -161,8 +185,11 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
     defs = build_definitions(settings)
     job = defs.resolve_job_def("nightly")
+    run_config = nightly_run_config(run_log_level(getattr(args, "log_level", None)))
     with dg.DagsterInstance.get() as instance:
-        result = job.execute_in_process(instance=instance, raise_on_error=False)
+        result = job.execute_in_process(
+            instance=instance, raise_on_error=False, run_config=run_config
+        )
     print(f"nightly run {result.run_id}: {'succeeded' if result.success else 'FAILED'}")
     _status(argparse.Namespace(json=False), settings)
     return 0 if result.success else 1
