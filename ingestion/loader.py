@@ -471,8 +471,8 @@ def _validate(
             f"where b._file = i._file and b.gap <= {position})"
         )
 
-    # Each value is parsed once: `_parsed` computes every column's value and typed value, the
-    # outer select names the typed ones and derives the reasons from them.
+    # Each value is parsed once: the CTE `i` computes every column's value (`_v<k>`) and typed
+    # value (`_t<k>`); the outer select names the typed ones and derives the reasons from them.
     parsed: list[str] = []
     typed: list[str] = []
     reasons: list[str] = []
