@@ -85,8 +85,10 @@ def export_snapshot(
     link = export_dir / BI_LINK
     build = new_build_dir(link, f"publication-{snapshot.publication.publication_id:06d}")
     sorted_copies: dict[str, str] = {}
+    # the sorted copies must stay sorted; the caller's setting is restored afterwards
+    (kept_order,) = con.execute("select current_setting('preserve_insertion_order')").fetchone()  # type: ignore[misc]
     try:
-        con.execute("set preserve_insertion_order = true")  # the sorted copies stay sorted
+        con.execute("set preserve_insertion_order = true")
         for table in snapshot.tables:
             sorted_copies[table.name] = _sorted_copy(con, table)
         write_duckdb_file(con, snapshot, build / DUCKDB_FILE, column_docs, sorted_copies)
@@ -105,6 +107,7 @@ def export_snapshot(
     finally:
         for copy in sorted_copies.values():
             con.execute(f"drop table if exists {copy}")
+        con.execute(f"set preserve_insertion_order = {'true' if kept_order else 'false'}")
     return BiExportResult(snapshot.publication.publication_id, link, final, manifest)
 
 

@@ -437,12 +437,16 @@ def test_rows_are_exported_sorted_whatever_order_the_mart_holds(tmp_path) -> Non
     finally:
         bi_con.close()
     assert as_stored == [("E1", "2026-01"), ("E1", "2026-02"), ("E2", "2026-Q1"), ("T1", "2026")]
-    # the sorted copies were temporary: nothing is left behind in the warehouse connection
+    # the sorted copies were temporary and the connection's settings are left as they were:
+    # nothing is left behind in the warehouse connection
     con = connect(path, read_only=True)
     try:
+        con.execute("set preserve_insertion_order = false")
         export_bi(con, tmp_path / "again")
         assert con.execute(
             "select count(*) from duckdb_tables() where table_name like '_bi_sorted__%'"
         ).fetchone() == (0,)
+        setting = "select current_setting('preserve_insertion_order')"
+        assert con.execute(setting).fetchone() == (False,)
     finally:
         con.close()
