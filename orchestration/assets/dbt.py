@@ -78,7 +78,24 @@ if _manifest_is_stale(dbt_project):
 
 
 class LayerTranslator(DagsterDbtTranslator):
-    """Group dbt models by their layer folder (staging / intermediate / marts)."""
+    """Group dbt models by their layer folder (staging / intermediate / marts); dbt tests are
+    non-blocking asset checks.
+
+    dagster-dbt makes every error-severity test a blocking check. Blocking adds nothing here: a
+    failing test fails `dbt build`, hence the step, and nothing after it runs; publication is
+    gated explicitly (`published/marts`). It only made Dagster warn on every run that skips dbt
+    ("Blocking asset check … emitted no result").
+    """
+
+    def get_asset_check_spec(
+        self,
+        asset_spec: dg.AssetSpec,
+        manifest: Mapping[str, Any],
+        unique_id: str,
+        project: DbtProject | None,
+    ) -> dg.AssetCheckSpec | None:
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        return None if spec is None else spec._replace(blocking=False)
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         if dbt_resource_props.get("resource_type") == "model":
