@@ -353,6 +353,19 @@ def _median_of(entries: list[dict[str, object]]) -> dict[str, object] | None:
     }
 
 
+def _failure(entry: dict[str, object]) -> str:
+    """How a reference that did not complete ended, e.g. "killed (memory cap: …) after 312 s,
+    peak 12.05 GB": at L the pandas baseline is expected to run out of memory, and how far it
+    got is the figure."""
+    reason = f"killed ({entry['killed']})" if entry.get("killed") else "failed"
+    wall, peak = entry.get("wall_s"), entry.get("peak_rss_bytes")
+    if wall is not None:
+        reason += f" after {float(wall):,.0f} s"  # type: ignore[arg-type]
+    if peak:
+        reason += f", peak {int(peak) / GB:.2f} GB"  # type: ignore[call-overload]
+    return reason
+
+
 def medians(runs: list[dict[str, object]]) -> dict[str, object]:
     """Per measurement (pipeline, each stage, floor, pandas): the median over the repeats."""
     median: dict[str, object] = {}
@@ -365,7 +378,7 @@ def medians(runs: list[dict[str, object]]) -> dict[str, object]:
         entries = [r[reference] for r in runs if reference in r]
         median[reference] = _median_of(entries) if entries else None  # type: ignore[arg-type]
         if entries and median[reference] is None:
-            median[f"{reference}_failed"] = entries[0].get("killed") or "failed"  # type: ignore[union-attr]
+            median[f"{reference}_failed"] = _failure(entries[0])  # type: ignore[arg-type]
     return median
 
 

@@ -1,0 +1,48 @@
+"""Medians over the repeats, and how a reference that did not complete is reported."""
+
+from __future__ import annotations
+
+from benchmarks.runner import medians, ratios
+
+
+def _entry(wall_s: float, peak_gb: float, *, ok: bool = True, killed: str | None = None) -> dict:
+    return {
+        "ok": ok,
+        "killed": killed,
+        "wall_s": wall_s,
+        "peak_rss_bytes": int(peak_gb * 10**9),
+        "rows_per_s": None,
+    }
+
+
+def test_medians_of_three_runs_and_their_ratios() -> None:
+    runs = [
+        {"pipeline": {**_entry(300.0, 5.0), "stages": {}}, "floor": _entry(30.0, 1.0)},
+        {"pipeline": {**_entry(280.0, 5.2), "stages": {}}, "floor": _entry(33.0, 0.9)},
+        {"pipeline": {**_entry(290.0, 5.1), "stages": {}}, "floor": _entry(31.0, 1.1)},
+    ]
+    median = medians(runs)
+    assert median["pipeline"] == {
+        "wall_s": 290.0, "peak_rss_bytes": 5_100_000_000, "rows_per_s": None, "runs": 3,
+    }  # fmt: skip
+    assert median["floor"]["wall_s"] == 31.0  # type: ignore[index]
+    assert median["pandas"] is None and "pandas_failed" not in median  # not run at all
+    assert ratios(median)["pipeline_vs_floor_time"] == 9.35  # 290 / 31
+    assert ratios(median)["pipeline_vs_pandas_time"] is None
+
+
+def test_a_reference_killed_at_the_memory_cap_says_how_far_it_got() -> None:
+    killed = "memory cap: process tree exceeded 11.2 GiB"
+    runs = [
+        {
+            "pipeline": {**_entry(3000.0, 5.6), "stages": {}},
+            "floor": _entry(310.0, 1.2),
+            "pandas": _entry(412.4, 12.05, ok=False, killed=killed),
+        }
+    ]
+    median = medians(runs)
+    assert median["pandas"] is None
+    assert median["pandas_failed"] == (
+        "killed (memory cap: process tree exceeded 11.2 GiB) after 412 s, peak 12.05 GB"
+    )
+    assert ratios(median)["pipeline_vs_pandas_time"] is None
