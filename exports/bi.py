@@ -14,8 +14,9 @@ flip (exports/atomic.py), so a BI tool sees one whole publication or the previou
 The DuckDB file and the CSVs hold their rows in a fixed order (`order by all`), so re-exporting a
 publication gives the same rows in the same order; each table is sorted once, into a temporary
 copy the three formats are written from (DuckDB keeps a table's insertion order when it scans
-it). Parquet files of partitioned marts hold the same rows, in no fixed order inside a file:
-DuckDB writes partitions in parallel.
+it). Parquet files of partitioned marts keep that order inside each file too: DuckDB writes
+partitions in parallel, out of order, so the partitioned copy runs on one thread (no slower: the
+write does not scale with threads).
 """
 
 from __future__ import annotations
@@ -197,11 +198,17 @@ def write_parquet(
     query = _ordered_sql(table, source)
     if table.partition_columns and table.row_count:
         partitions = ", ".join(quote_ident(c) for c in table.partition_columns)
-        con.execute(
-            f"copy ({query}) to '{_sql_string(str(folder))}' (format parquet, "
-            f"partition_by ({partitions}), write_partition_columns true, "
-            "overwrite_or_ignore false)"
-        )
+        # on several threads DuckDB writes a partition's rows out of order; one keeps the order
+        (threads,) = con.execute("select current_setting('threads')").fetchone()  # type: ignore[misc]
+        con.execute("set threads = 1")
+        try:
+            con.execute(
+                f"copy ({query}) to '{_sql_string(str(folder))}' (format parquet, "
+                f"partition_by ({partitions}), write_partition_columns true, "
+                "overwrite_or_ignore false)"
+            )
+        finally:
+            con.execute(f"set threads = {int(threads)}")
     else:  # no period, or no rows: one file that still carries the schema
         con.execute(
             f"copy ({query}) to '{_sql_string(str(folder / 'data_0.parquet'))}' (format parquet)"

@@ -450,3 +450,33 @@ def test_rows_are_exported_sorted_whatever_order_the_mart_holds(tmp_path) -> Non
         assert con.execute(setting).fetchone() == (False,)
     finally:
         con.close()
+
+
+def test_partitioned_parquet_keeps_the_export_order_inside_each_file(tmp_path) -> None:
+    con = duckdb.connect(config={"threads": 2})
+    try:
+        con.execute("set preserve_insertion_order = true")
+        # the sorted copy the export writes from: 400,000 rows in two periods, in export order
+        con.execute(
+            "create table export_order as select 'month' as period_type, "
+            "case when i % 2 = 0 then '2026-01' else '2026-02' end as period, "
+            "md5(cast(i as varchar)) as entity_id from range(400000) as r (i) "
+            "order by all"
+        )
+        table = BiTable(
+            "fct_kpi_values",
+            (Column("period_type", "VARCHAR"), Column("period", "VARCHAR"),
+             Column("entity_id", "VARCHAR")),
+            400000,
+        )  # fmt: skip
+        bi.write_parquet(con, table, tmp_path / "parquet", source="export_order")
+        assert con.execute("select current_setting('threads')").fetchone() == (2,)  # restored
+        for period in ("2026-01", "2026-02"):
+            path = tmp_path / f"parquet/period_type=month/period={period}/data_0.parquet"
+            ids = [
+                r[0]
+                for r in con.execute(f"select entity_id from read_parquet('{path}')").fetchall()
+            ]
+            assert len(ids) == 200000 and ids == sorted(ids)
+    finally:
+        con.close()
