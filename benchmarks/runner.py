@@ -2,8 +2,8 @@
 
 Per repeat: the read-once floor, then on a fresh warehouse the nightly job exactly as `kpiwh run`
 runs it (end to end, and per stage from its log), then the pandas baseline, whose four KPIs must
-equal the pipeline's. Then the incremental case on the last full load: one more nightly drop, and a run
-with nothing new. Figures are medians over the repeats; results go to `<bench dir>/results.json`
+equal the pipeline's. Then the incremental case on the last full load: one more nightly drop, and
+a run with nothing new. Figures are medians over the repeats; results go to `<bench dir>/results.json`
 and, unless it is a smoke run, into the results document.
 """
 
@@ -279,7 +279,7 @@ class Bench:
     def _one_repeat(self, i: int, company: Company) -> dict[str, object]:
         run: dict[str, object] = {"repeat": i}
         # the floor first, while the warehouse is absent: its DuckDB file (deleted right after)
-        # and the pipeline's warehouse are never on disk together, which at L is ≈ 10 GB less
+        # and the pipeline's warehouse are never on disk together (at L the floor's file is 6.7 GB)
         self.fresh_warehouse()
         run["floor"] = self.floor(f"run{i}-floor", company.rows)
         run["pipeline"] = self.nightly_run(f"run{i}-pipeline", company.rows)
