@@ -139,7 +139,8 @@ def render_block(results: Mapping[str, Any]) -> str:
         "",
         f"`{results.get('command') or 'kpiwh bench --scale ' + scale}` · median of {n} "
         f"run{'s' if n != 1 else ''} · {results['machine_description']} · DuckDB "
-        f"{results['threads']} threads, memory limit {results['memory_limit']} · load average "
+        f"{results['threads']} threads, dbt {results.get('dbt_threads', 2)} threads, memory limit "
+        f"{results['memory_limit']} · load average "
         f"when the bench started {results['machine']['load_average'][0]:.1f}"
         + (f" (median at each pipeline run {statistics.median(loads):.1f})" if loads else ""),
         "",

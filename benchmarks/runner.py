@@ -54,6 +54,7 @@ class BenchConfig:
     incremental: bool = True
     regenerate: bool = False
     threads: int = 2
+    dbt_threads: int = 2
     memory_limit: str = "6GB"
     command: str = ""
     echo: bool = False
@@ -87,6 +88,8 @@ class BenchConfig:
         if self.smoke:
             return "kpiwh bench --smoke"
         words = ["kpiwh", "bench", "--scale", self.scale, "--repeat", str(self.repeat)]
+        if self.dbt_threads != BenchConfig.dbt_threads:
+            words.insert(0, f"KPIWH_DBT_THREADS={self.dbt_threads}")
         if not self.pandas:
             words.append("--no-pandas")
         if not self.incremental:
@@ -117,6 +120,7 @@ def _environment(config: BenchConfig) -> dict[str, str]:
             "KPIWH_LANDING_DIR": str(home / "landing"),
             "KPIWH_DUCKDB_PATH": str(home / "warehouse.duckdb"),
             "KPIWH_DUCKDB_THREADS": str(config.threads),
+            "KPIWH_DBT_THREADS": str(config.dbt_threads),
             "KPIWH_DUCKDB_MEMORY_LIMIT": config.memory_limit,
             "DAGSTER_HOME": str(home / "dagster"),
             "PYTHONUNBUFFERED": "1",
@@ -253,6 +257,7 @@ class Bench:
             "command": config.command,
             "repeat": config.repeat,
             "threads": config.threads,
+            "dbt_threads": config.dbt_threads,
             "memory_limit": config.memory_limit,
             "machine": machine.to_dict(),
             "machine_description": machine.describe(),

@@ -286,6 +286,7 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
         incremental=not args.no_incremental,
         regenerate=args.regenerate,
         threads=settings.duckdb_threads,
+        dbt_threads=settings.dbt_threads,
         memory_limit=settings.duckdb_memory_limit,
     )
     return run_bench(config)

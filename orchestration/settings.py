@@ -20,6 +20,17 @@ def _env(name: str, default: str) -> str:
     return value or default
 
 
+def _env_positive_int(name: str, default: int) -> int:
+    value = _env(name, str(default))
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise ValueError(f"{name}={value!r}: expected a whole number ≥ 1")
+    return number
+
+
 def _env_bool(name: str, *, default: bool) -> bool:
     value = _env(name, "").lower()
     if not value:
@@ -57,6 +68,8 @@ class Settings:
     docs_dir: Path = Path("var/dbt_docs")
     # ISO 4217 code written on every payroll line
     payroll_currency: str = "CNY"
+    # dbt nodes built at the same time (each DuckDB query already uses `duckdb_threads` threads)
+    dbt_threads: int = 2
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -66,7 +79,7 @@ class Settings:
             landing_dir=Path(_env("KPIWH_LANDING_DIR", str(home / "landing"))).resolve(),
             duckdb_path=Path(_env("KPIWH_DUCKDB_PATH", str(home / "warehouse.duckdb"))).resolve(),
             business_tz=_env("KPIWH_BUSINESS_TZ", "Asia/Shanghai"),
-            duckdb_threads=int(_env("KPIWH_DUCKDB_THREADS", "2")),
+            duckdb_threads=_env_positive_int("KPIWH_DUCKDB_THREADS", 2),
             duckdb_memory_limit=_env("KPIWH_DUCKDB_MEMORY_LIMIT", "6GB"),
             dagster_home=Path(_env("DAGSTER_HOME", str(home / "dagster"))).resolve(),
             # relative to the project root (the plan file is versioned with the code)
@@ -79,6 +92,7 @@ class Settings:
             bi_include_pay=_env_bool("KPIWH_BI_INCLUDE_PAY", default=False),
             docs_dir=Path(_env("KPIWH_DOCS_DIR", str(home / "dbt_docs"))).resolve(),
             payroll_currency=_currency(_env("KPIWH_PAYROLL_CURRENCY", "CNY")),
+            dbt_threads=_env_positive_int("KPIWH_DBT_THREADS", 2),
         )
 
     def dbt_env(self) -> dict[str, str]:
@@ -86,6 +100,7 @@ class Settings:
         return {
             "KPIWH_DUCKDB_PATH": str(self.duckdb_path),
             "KPIWH_DUCKDB_THREADS": str(self.duckdb_threads),
+            "KPIWH_DBT_THREADS": str(self.dbt_threads),
             "KPIWH_DUCKDB_MEMORY_LIMIT": self.duckdb_memory_limit,
             "KPIWH_BUSINESS_TZ": self.business_tz,
         }

@@ -11,29 +11,43 @@ from dataclasses import dataclass
 
 from ingestion.contract import ENTITIES
 from quality.core import Check, SqlContext, quote_ident, sql_list, sql_literal
-from quality.suites.ingestion import loads_in_scope
+from quality.suites.ingestion import key_text, loads_in_scope
 
 
 def _key_unique_per_drop_sql(ctx: SqlContext) -> str | None:
+    """Keys repeated within one file version of the loads in scope, with their lines.
+
+    Two passes: repeated keys are found by a grouping on (load, key) alone, then only their rows
+    are grouped again with their file and line numbers. Collecting an ordered list of line
+    numbers for every key of every file (a first run checks all of history) cost more than the
+    grouping itself.
+    """
+    current = ctx.rel("meta.current_file_versions")
     parts = []
     for entity in ENTITIES:
         relation = f"raw.{entity.qualified_name}"
         if not ctx.exists(relation):
             continue
-        keys = [quote_ident(k) for k in entity.key_columns]
-        key_text = " || '|' || ".join(f"coalesce(cast({k} as varchar), '')" for k in keys)
+        table = ctx.rel(relation)
+        keys = ", ".join(quote_ident(k) for k in entity.key_columns)
         parts.append(
             f"""
             select
                 '{entity.qualified_name}' as entity,
                 _file_path as file_path,
-                {key_text} as key,
+                {key_text(entity)} as key,
                 count(*) as occurrences,
                 list(_line_number order by _line_number) as line_numbers
-            from {ctx.rel(relation)}
-            where _load_id in (select load_id from {ctx.rel("meta.current_file_versions")})
-                and {loads_in_scope(ctx, "_load_id")}
-            group by _file_path, _load_id, {", ".join(keys)}
+            from {table}
+            inner join (
+                select _load_id, {keys}
+                from {table}
+                where _load_id in (select load_id from {current})
+                    and {loads_in_scope(ctx, "_load_id")}
+                group by _load_id, {keys}
+                having count(*) > 1
+            ) as repeated_keys using (_load_id, {keys})
+            group by _file_path, _load_id, {keys}
             having count(*) > 1"""
         )
     return "\nunion all\n".join(parts) if parts else None
@@ -109,14 +123,14 @@ def _money_non_negative_sql(ctx: SqlContext) -> str | None:
         relation = f"staging.{money.model}"
         if not ctx.exists(relation):
             continue
-        key_text = " || '|' || ".join(f"cast({quote_ident(k)} as varchar)" for k in money.key)
+        money_key = " || '|' || ".join(f"cast({quote_ident(k)} as varchar)" for k in money.key)
         for _, column in money.columns:
             parts.append(
                 f"""
                 select
                     '{money.model}' as model,
                     '{column}' as column_name,
-                    {key_text} as key,
+                    {money_key} as key,
                     cast({quote_ident(column)} as decimal(18, 2)) as amount,
                     source_file_path,
                     source_line_number

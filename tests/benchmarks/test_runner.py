@@ -46,3 +46,16 @@ def test_a_reference_killed_at_the_memory_cap_says_how_far_it_got() -> None:
         "killed (memory cap: process tree exceeded 11.2 GiB) after 412 s, peak 12.05 GB"
     )
     assert ratios(median)["pipeline_vs_pandas_time"] is None
+
+
+def test_the_dbt_threads_reach_the_measured_run_and_its_command(tmp_path) -> None:
+    from benchmarks.runner import BenchConfig, _environment
+
+    default = BenchConfig.create(scale="M", bench_dir=tmp_path, out=None)
+    assert default.as_command() == "kpiwh bench --scale M --repeat 3"
+    assert _environment(default)["KPIWH_DBT_THREADS"] == "2"
+
+    one = BenchConfig.create(scale="L", bench_dir=tmp_path, out=None, dbt_threads=1)
+    assert one.as_command() == "KPIWH_DBT_THREADS=1 kpiwh bench --scale L --repeat 1"
+    env = _environment(one)
+    assert (env["KPIWH_DBT_THREADS"], env["KPIWH_DUCKDB_THREADS"]) == ("1", "2")

@@ -501,7 +501,7 @@ def invoke_dbt(
 
     env = {
         "KPIWH_DUCKDB_PATH": str(warehouse),
-        "KPIWH_DUCKDB_THREADS": "4",
+        "KPIWH_DBT_THREADS": "4",
         "KPIWH_DUCKDB_MEMORY_LIMIT": "1GB",
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }

@@ -102,6 +102,25 @@ def test_a_changed_dbt_project_rebuilds(con, tmp_path: Path) -> None:
     assert build_state.unchanged_since_publication(con, changed, now=LATER) is None
 
 
+def test_the_business_time_zone_changes_the_fingerprint_resources_do_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = tmp_path / "dbt"
+    (project / "models").mkdir(parents=True)
+    (project / "models" / "m.sql").write_text("select 1 as a\n")
+    monkeypatch.setenv("KPIWH_BUSINESS_TZ", "Asia/Shanghai")
+    before = build_state.project_fingerprint(project)
+    for name, value in (
+        ("KPIWH_DUCKDB_THREADS", "1"),
+        ("KPIWH_DBT_THREADS", "1"),
+        ("KPIWH_DUCKDB_MEMORY_LIMIT", "20GB"),
+    ):
+        monkeypatch.setenv(name, value)
+        assert build_state.project_fingerprint(project) == before, name
+    monkeypatch.setenv("KPIWH_BUSINESS_TZ", "Europe/Berlin")
+    assert build_state.project_fingerprint(project) != before
+
+
 def test_a_build_the_gate_refused_is_rebuilt(con) -> None:
     inputs = build_state.current_inputs(con, "p1")
     build_state.record_build(con, "run-1", inputs, STARTED)

@@ -6,7 +6,14 @@ import datetime as dt
 from decimal import Decimal as D
 
 from quality.checks import run_checks
-from tests.quality.company import Table, day, load, raw_company
+from tests.quality.company import (
+    Table,
+    current_file_versions,
+    day,
+    load,
+    raw_company,
+    raw_orders,
+)
 
 
 def test_clean_raw_company_passes_every_raw_check(con, run_one):
@@ -25,6 +32,67 @@ def test_clean_raw_company_passes_every_raw_check(con, run_one):
         "employee_ranges_not_overlapping": "passed",
         "targets_ordered": "passed",
     }
+
+
+# ----------------------------------------------------------- stale versions re-sent (warning)
+
+
+def _orders_delivered_over_three_nights() -> Table:
+    """EO1 once; EO2 twice, newer each time; EO3 re-sent old on the third night; EO4 re-sent
+    old on the second night, then newer again on the third."""
+    table = raw_orders()
+    table.rows.clear()
+    deliveries = (
+        (1, "2026-10-28", [("EO1", 9), ("EO2", 9), ("EO3", 12), ("EO4", 12)]),
+        (2, "2026-10-29", [("EO2", 10), ("EO4", 11)]),
+        (3, "2026-10-30", [("EO3", 10), ("EO4", 13)]),
+    )
+    for load_id, night, versions in deliveries:
+        for line, (order_id, hour) in enumerate(versions, start=2):
+            table.add(
+                order_id=order_id,
+                paid_amount=D("1.00"),
+                updated_at=dt.datetime(2026, 10, 27, hour),
+                _file_path=f"ecommerce/{night}/orders.csv",
+                _line_number=line,
+                _load_id=load_id,
+                _extract_date=dt.date.fromisoformat(night),
+            )
+    return table
+
+
+def _stale_company():
+    tables = raw_company()
+    tables["raw.ecommerce__orders"] = _orders_delivered_over_three_nights()
+    tables["meta.current_file_versions"] = current_file_versions(
+        *((f"ecommerce/{night}/orders.csv", n) for n, night in enumerate(NIGHTS, start=1))
+    )
+    return tables
+
+
+NIGHTS = ("2026-10-28", "2026-10-29", "2026-10-30")
+
+
+def test_a_first_run_reports_every_stale_resend_in_history(con, run_one):
+    load(con, _stale_company())  # no meta.publications: every load is in scope
+    result = run_one("raw_stale_versions_resent")
+    assert (result.severity, result.success) == ("warning", False)
+    assert [
+        (e["key"], e["file_path"], e["line_number"], e["newer_file_path"])
+        for e in sorted(result.failing_examples, key=lambda e: e["key"])
+    ] == [
+        ("EO3", "ecommerce/2026-10-30/orders.csv", 2, "ecommerce/2026-10-28/orders.csv"),
+        ("EO4", "ecommerce/2026-10-29/orders.csv", 3, "ecommerce/2026-10-28/orders.csv"),
+    ]
+
+
+def test_a_nightly_run_reports_only_the_stale_resends_of_its_own_loads(con, run_one):
+    load(con, _stale_company())
+    result = run_one("raw_stale_versions_resent", min_load_id=3)
+    assert [(e["key"], e["newer_updated_at"]) for e in result.failing_examples] == [
+        ("EO3", dt.datetime(2026, 10, 27, 12))
+    ]
+    assert run_one("raw_stale_versions_resent", min_load_id=4).success
 
 
 # ----------------------------------------------------------------- key unique per drop (warning)
