@@ -139,7 +139,7 @@ def render_block(results: Mapping[str, Any]) -> str:
         "",
         f"`{results.get('command') or 'kpiwh bench --scale ' + scale}` · median of {n} "
         f"run{'s' if n != 1 else ''} · {results['machine_description']} · DuckDB "
-        f"{results['threads']} threads, dbt {results.get('dbt_threads', 2)} threads, memory limit "
+        f"{results['threads']} threads, dbt {_threads(results.get('dbt_threads', 2))}, memory limit "
         f"{results['memory_limit']} · load average "
         f"when the bench started {results['machine']['load_average'][0]:.1f}"
         + (f" (median at each pipeline run {statistics.median(loads):.1f})" if loads else ""),
@@ -224,10 +224,15 @@ def _step_names(runs: list[Mapping[str, Any]]) -> dict[str, list[str]]:
     return names
 
 
+def _threads(n: int) -> str:
+    return f"{n} thread{'s' if n != 1 else ''}"
+
+
 def _equality(runs: list[Mapping[str, Any]]) -> str:
     checked = [r["comparison"] for r in runs if "comparison" in r]
     if not checked:
-        return "pandas = pipeline: not checked (the pandas baseline did not complete)."
+        why = "did not complete" if any("pandas" in r for r in runs) else "was not run"
+        return f"pandas = pipeline: not checked (the pandas baseline {why})."
     if all(c["equal"] for c in checked):
         return (
             f"pandas = pipeline: equal on all {checked[0]['rows_pipeline']:,} rows of "

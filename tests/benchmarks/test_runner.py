@@ -59,3 +59,14 @@ def test_the_dbt_threads_reach_the_measured_run_and_its_command(tmp_path) -> Non
     assert one.as_command() == "KPIWH_DBT_THREADS=1 kpiwh bench --scale L --repeat 1"
     env = _environment(one)
     assert (env["KPIWH_DBT_THREADS"], env["KPIWH_DUCKDB_THREADS"]) == ("1", "2")
+
+
+def test_the_equality_line_says_whether_pandas_ran() -> None:
+    from benchmarks.report import _equality
+
+    assert _equality([{"repeat": 1}]) == (
+        "pandas = pipeline: not checked (the pandas baseline was not run)."
+    )
+    assert _equality([{"repeat": 1, "pandas": {"ok": False}}]) == (
+        "pandas = pipeline: not checked (the pandas baseline did not complete)."
+    )

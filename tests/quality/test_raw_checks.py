@@ -37,17 +37,19 @@ def test_clean_raw_company_passes_every_raw_check(con, run_one):
 # ----------------------------------------------------------- stale versions re-sent (warning)
 
 
+NIGHTS = ("2026-10-28", "2026-10-29", "2026-10-30")
+
+
 def _orders_delivered_over_three_nights() -> Table:
     """EO1 once; EO2 twice, newer each time; EO3 re-sent old on the third night; EO4 re-sent
     old on the second night, then newer again on the third."""
-    table = raw_orders()
-    table.rows.clear()
+    table = Table(raw_orders().columns)
     deliveries = (
-        (1, "2026-10-28", [("EO1", 9), ("EO2", 9), ("EO3", 12), ("EO4", 12)]),
-        (2, "2026-10-29", [("EO2", 10), ("EO4", 11)]),
-        (3, "2026-10-30", [("EO3", 10), ("EO4", 13)]),
+        [("EO1", 9), ("EO2", 9), ("EO3", 12), ("EO4", 12)],
+        [("EO2", 10), ("EO4", 11)],
+        [("EO3", 10), ("EO4", 13)],
     )
-    for load_id, night, versions in deliveries:
+    for load_id, (night, versions) in enumerate(zip(NIGHTS, deliveries, strict=True), start=1):
         for line, (order_id, hour) in enumerate(versions, start=2):
             table.add(
                 order_id=order_id,
@@ -68,9 +70,6 @@ def _stale_company():
         *((f"ecommerce/{night}/orders.csv", n) for n, night in enumerate(NIGHTS, start=1))
     )
     return tables
-
-
-NIGHTS = ("2026-10-28", "2026-10-29", "2026-10-30")
 
 
 def test_a_first_run_reports_every_stale_resend_in_history(con, run_one):
