@@ -32,8 +32,13 @@ def test_raw_source_declares_every_contract_table_and_column() -> None:
         assert all(c.get("description") for c in tables[ent.qualified_name]["columns"])
 
 
-# staging models beyond one per contract table: the loader's manifest, every store version
-EXTRA_STAGING = ("stg_meta__load_manifest", "stg_ecommerce__store_versions")
+# staging models beyond one per contract table: the loader's manifest and current file versions,
+# every store version
+EXTRA_STAGING = (
+    "stg_meta__load_manifest",
+    "stg_meta__current_file_versions",
+    "stg_ecommerce__store_versions",
+)
 
 
 def test_one_staging_model_per_contract_table() -> None:

@@ -143,6 +143,16 @@ def _load(warehouse: Path, landing: Path) -> None:
         con.close()
 
 
+def _deliver(generated: Path, landing: Path, until: str | None = None) -> None:
+    """Copy into the landing the generated extracts of the nights up to `until` (all nights when
+    None) that it does not hold yet."""
+    for path in sorted(generated.rglob("*.csv")):
+        rel = path.relative_to(generated)
+        if (until is None or rel.parts[1] <= until) and not (landing / rel).exists():
+            (landing / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, landing / rel)
+
+
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Builds]:
     home = tmp_path_factory.mktemp("incremental")
@@ -150,20 +160,12 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Builds]:
     generate(generated, scale="tiny", faults=True)
     warehouse = home / "incremental.duckdb"
 
-    for path in sorted(generated.rglob("*.csv")):
-        rel = path.relative_to(generated)
-        if rel.parts[1] <= SPLIT_DATE:
-            (landing / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, landing / rel)
+    _deliver(generated, landing, until=SPLIT_DATE)
     _load(warehouse, landing)
     _dbt_staging(warehouse, home / "night1")
 
     restatement = _choose_restatement(landing)
-    for path in sorted(generated.rglob("*.csv")):
-        rel = path.relative_to(generated)
-        if not (landing / rel).exists():
-            (landing / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, landing / rel)
+    _deliver(generated, landing)
     _restate(landing, restatement)
     _late_change(landing, generated, restatement)
     _load(warehouse, landing)

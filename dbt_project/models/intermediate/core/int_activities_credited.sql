@@ -1,3 +1,17 @@
+{#-
+    CRM activities with their effective-visit and in-depth-research flags and the role and team
+    of their employee on the activity date.
+
+    Incremental on activity_id (macros/incremental_crediting.sql): a nightly run recomputes the
+    new or changed activities and those of employees whose roster rows changed; every activity
+    when a roster file was restated.
+-#}
+-- sqlfluff:indentation:template_blocks_indent:false
+{{ config(unique_key=['activity_id']) }}
+-- depends_on: {{ ref('stg_hr__employees') }}
+-- depends_on: {{ ref('stg_meta__load_manifest') }}
+-- depends_on: {{ ref('stg_meta__current_file_versions') }}
+
 with
 
 activities as (
@@ -11,6 +25,61 @@ assignments as (
     select * from {{ ref('int_employee_assignments') }}
 
 ),
+
+{% if is_incremental() -%}
+employees as (
+
+    select * from {{ ref('stg_hr__employees') }}
+
+),
+
+load_manifest as (
+
+    select * from {{ ref('stg_meta__load_manifest') }}
+
+),
+
+current_file_versions as (
+
+    select * from {{ ref('stg_meta__current_file_versions') }}
+
+),
+
+restated_inputs as (
+
+    {{ restated_inputs('load_manifest', ['hr/employees']) }}
+
+),
+
+activities_to_recompute as (
+
+    select activities.activity_id
+    from activities
+    where activities.load_id > {{ load_watermark() }}
+    union
+    {{ rows_of_superseded_loads('activity_id', 'current_file_versions') }}
+    union
+    {{ rows_of_changed_employees('activity_id', 'employees') }}
+    union
+    {{ every_row_if_restated('activity_id', 'restated_inputs') }}
+
+),
+
+activities_in_scope as (
+
+    select activities.*
+    from activities
+    inner join activities_to_recompute
+        on activities.activity_id = activities_to_recompute.activity_id
+
+),
+{%- else %}
+activities_in_scope as (
+
+    select * from activities
+
+),
+{%- endif %}
 
 classified as (
 
@@ -29,7 +98,7 @@ classified as (
         source_file_path,
         source_line_number,
         load_id
-    from activities
+    from activities_in_scope
 
 ),
 

@@ -1,7 +1,23 @@
 {#-
     Every order of both sources (valid or not) with its unified customer, the valid-order flag,
     revenue as kpis.md defines it, and the employee, role and team credited on the order date.
+
+    Incremental on order_key (macros/incremental_crediting.sql). An order's row depends on its own
+    record, its customer record (identity: int_customers_unified maps each record on its own
+    fields), its store's versions (the operator credited) and its employee's assignments. A
+    nightly run recomputes the orders with a changed record of any of these, and every order when
+    a customer, store or roster file was restated.
 -#}
+-- sqlfluff:indentation:template_blocks_indent:false
+{{ config(unique_key=['order_key']) }}
+-- depends_on: {{ ref('stg_crm__accounts') }}
+-- depends_on: {{ ref('stg_crm__distributors') }}
+-- depends_on: {{ ref('stg_ecommerce__customers') }}
+-- depends_on: {{ ref('stg_ecommerce__store_versions') }}
+-- depends_on: {{ ref('stg_hr__employees') }}
+-- depends_on: {{ ref('stg_meta__load_manifest') }}
+-- depends_on: {{ ref('stg_meta__current_file_versions') }}
+
 with
 
 crm_orders as (
@@ -34,6 +50,145 @@ assignments as (
 
 ),
 
+{% if is_incremental() -%}
+accounts as (
+
+    select * from {{ ref('stg_crm__accounts') }}
+
+),
+
+distributors as (
+
+    select * from {{ ref('stg_crm__distributors') }}
+
+),
+
+shop_customers as (
+
+    select * from {{ ref('stg_ecommerce__customers') }}
+
+),
+
+store_versions as (
+
+    select * from {{ ref('stg_ecommerce__store_versions') }}
+
+),
+
+employees as (
+
+    select * from {{ ref('stg_hr__employees') }}
+
+),
+
+load_manifest as (
+
+    select * from {{ ref('stg_meta__load_manifest') }}
+
+),
+
+current_file_versions as (
+
+    select * from {{ ref('stg_meta__current_file_versions') }}
+
+),
+
+changed_customers as (
+
+    select
+        'crm_account' as customer_source,
+        account_id as source_customer_id
+    from accounts
+    where load_id > {{ load_watermark() }}
+    union all
+    select
+        'crm_distributor' as customer_source,
+        distributor_id as source_customer_id
+    from distributors
+    where load_id > {{ load_watermark() }}
+    union all
+    select
+        'ecommerce' as customer_source,
+        customer_id as source_customer_id
+    from shop_customers
+    where load_id > {{ load_watermark() }}
+
+),
+
+restated_inputs as (
+
+    {{ restated_inputs('load_manifest', [
+        'crm/accounts', 'crm/distributors', 'ecommerce/customers',
+        'ecommerce/stores', 'hr/employees',
+    ]) }}
+
+),
+
+orders_to_recompute as (
+
+    select 'crm:' || crm_orders.order_id as order_key
+    from crm_orders
+    where crm_orders.load_id > {{ load_watermark() }}
+    union
+    select 'ecommerce:' || shop_orders.order_id as order_key
+    from shop_orders
+    where shop_orders.load_id > {{ load_watermark() }}
+    union
+    {{ rows_of_superseded_loads('order_key', 'current_file_versions') }}
+    union
+    select existing.order_key
+    from {{ this }} as existing
+    inner join changed_customers
+        on
+            existing.customer_source = changed_customers.customer_source
+            and existing.source_customer_id = changed_customers.source_customer_id
+    union
+    select existing.order_key
+    from {{ this }} as existing
+    where
+        existing.store_id in (
+            select store_versions.store_id
+            from store_versions
+            where store_versions.load_id > {{ load_watermark() }}
+        )
+    union
+    {{ rows_of_changed_employees('order_key', 'employees') }}
+    union
+    {{ every_row_if_restated('order_key', 'restated_inputs') }}
+
+),
+
+crm_orders_in_scope as (
+
+    select crm_orders.*
+    from crm_orders
+    inner join orders_to_recompute
+        on 'crm:' || crm_orders.order_id = orders_to_recompute.order_key
+
+),
+
+shop_orders_in_scope as (
+
+    select shop_orders.*
+    from shop_orders
+    inner join orders_to_recompute
+        on 'ecommerce:' || shop_orders.order_id = orders_to_recompute.order_key
+
+),
+{%- else %}
+crm_orders_in_scope as (
+
+    select * from crm_orders
+
+),
+
+shop_orders_in_scope as (
+
+    select * from shop_orders
+
+),
+{%- endif %}
+
 crm_orders_shaped as (
 
     select
@@ -60,7 +215,7 @@ crm_orders_shaped as (
         source_file_path,
         source_line_number,
         load_id
-    from crm_orders
+    from crm_orders_in_scope
 
 ),
 
@@ -88,7 +243,7 @@ shop_orders_shaped as (
         shop_orders.source_file_path,
         shop_orders.source_line_number,
         shop_orders.load_id
-    from shop_orders
+    from shop_orders_in_scope as shop_orders
     left join store_operators
         on
             shop_orders.store_id = store_operators.store_id
