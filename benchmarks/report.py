@@ -119,6 +119,14 @@ def _row(label: str, entry: Mapping[str, Any] | None, missing: str = "–") -> s
     )
 
 
+def _median_note(entry: Mapping[str, Any] | None) -> str:
+    """`; median of 3 (92.1 s–108.9 s)` for a case run more than once (older results: one run)."""
+    walls = (entry or {}).get("walls_s") or []
+    if len(walls) < 2:
+        return ""
+    return f"; median of {len(walls)} ({_s(min(walls))}–{_s(max(walls))})"
+
+
 def render_block(results: Mapping[str, Any]) -> str:
     scale = results["scale"]
     company = results["company"]
@@ -191,11 +199,16 @@ def render_block(results: Mapping[str, Any]) -> str:
         lines.append(
             _row(
                 f"incremental: one more nightly drop ({drop['rows']:,} rows, {share:.2f} % of "
-                f"the company, {drop['files']} files)",
+                f"the company, {drop['files']} files){_median_note(incremental.get('incremental'))}",
                 incremental.get("incremental"),
             )
         )
-        lines.append(_row("no-op: a run with nothing new", incremental.get("no_op")))
+        lines.append(
+            _row(
+                f"no-op: a run with nothing new{_median_note(incremental.get('no_op'))}",
+                incremental.get("no_op"),
+            )
+        )
     lines += [
         "",
         f"Ratios: pipeline ÷ floor {_ratio(ratios.get('pipeline_vs_floor_time'))} time, "
