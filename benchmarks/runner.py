@@ -3,8 +3,9 @@
 Per repeat: the read-once floor, then on a fresh warehouse the nightly job exactly as `kpiwh run`
 runs it (end to end, and per stage from its log), then the pandas baseline, whose four KPIs must
 equal the pipeline's. Then the incremental case on the last full load: one more nightly drop, and
-a run with nothing new, repeated as often from the same state. Figures are medians over the repeats; results go to `<bench dir>/results.json`
-and, unless it is a smoke run, into the results document.
+a run with nothing new, repeated as often, each time from the same state. Figures are medians over
+the repeats; results go to `<bench dir>/results.json` and, unless it is a smoke run, into the
+results document.
 """
 
 from __future__ import annotations
@@ -352,20 +353,12 @@ class Bench:
         kept = self.home / "before_next_drop"
         shutil.rmtree(kept, ignore_errors=True)
         kept.mkdir(parents=True)
-        for name in STATE_FILES:
-            if (self.home / name).exists():
-                shutil.copy2(self.home / name, kept / name)
-        if (self.home / "dagster").is_dir():
-            shutil.copytree(self.home / "dagster", kept / "dagster")
+        _copy_state(self.home, kept)
         return kept
 
     def _put_back_state(self, kept: Path) -> None:
         self.fresh_warehouse()
-        for name in STATE_FILES:
-            if (kept / name).exists():
-                shutil.copy2(kept / name, self.home / name)
-        if (kept / "dagster").is_dir():
-            shutil.copytree(kept / "dagster", self.home / "dagster")
+        _copy_state(kept, self.home)
 
     def _write(self) -> None:
         path = self.home / "results.json"
@@ -385,6 +378,15 @@ def _last_json(m: Measurement) -> object:
         if line.startswith("{"):
             return json.loads(line)
     return None
+
+
+def _copy_state(source: Path, target: Path) -> None:
+    """Copy what a run starts from (the warehouse files and Dagster's folder) between folders."""
+    for name in STATE_FILES:
+        if (source / name).exists():
+            shutil.copy2(source / name, target / name)
+    if (source / "dagster").is_dir():
+        shutil.copytree(source / "dagster", target / "dagster")
 
 
 def median_run(entries: list[dict[str, object]]) -> dict[str, object]:
