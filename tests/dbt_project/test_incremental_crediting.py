@@ -34,6 +34,7 @@ from tests.dbt_project.conftest import invoke_dbt
 from tests.dbt_project.test_incremental_staging import (
     Restatement,
     _choose_restatement,
+    _compare,
     _deliver,
     _load,
     _read,
@@ -282,18 +283,7 @@ def test_night_ran_incrementally(nights: Nights, night: str, model: str) -> None
 @pytest.mark.parametrize("table", COMPARED)
 def test_incremental_equals_full_rebuild(nights: Nights, night: str, table: str) -> None:
     built = _night_of(nights, night)
-    con = duckdb.connect(str(built.incremental), read_only=True)
-    try:
-        con.execute(f"attach '{built.full}' as full_build (read_only)")
-        (count,) = con.execute(f"select count(*) from {table}").fetchone()
-        only_incremental = con.execute(
-            f"select * from {table} except all select * from full_build.{table}"
-        ).fetchall()
-        only_full = con.execute(
-            f"select * from full_build.{table} except all select * from {table}"
-        ).fetchall()
-    finally:
-        con.close()
+    count, only_incremental, only_full = _compare(built.incremental, built.full, table)
     assert count > 0
     assert only_incremental == [] and only_full == [], (table, count)
 

@@ -177,6 +177,23 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Builds]:
     yield Builds(incremental=warehouse, full=full, restatement=restatement, run_dir=home / "night2")
 
 
+def _compare(incremental: Path, full: Path, table: str) -> tuple[int, list[tuple], list[tuple]]:
+    """`table`'s row count in `incremental`, and its rows found only there and only in `full`."""
+    con = duckdb.connect(str(incremental), read_only=True)
+    try:
+        con.execute(f"attach '{full}' as full_build (read_only)")
+        (count,) = con.execute(f"select count(*) from {table}").fetchone()
+        only_incremental = con.execute(
+            f"select * from {table} except all select * from full_build.{table}"
+        ).fetchall()
+        only_full = con.execute(
+            f"select * from full_build.{table} except all select * from {table}"
+        ).fetchall()
+    finally:
+        con.close()
+    return count, only_incremental, only_full
+
+
 def _rows(warehouse: Path, sql: str) -> list[tuple]:
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
@@ -196,18 +213,7 @@ def test_second_night_ran_incrementally(builds: Builds) -> None:
 
 @pytest.mark.parametrize("table", STAGING_TABLES)
 def test_incremental_equals_full_rebuild(builds: Builds, table: str) -> None:
-    con = duckdb.connect(str(builds.incremental), read_only=True)
-    try:
-        con.execute(f"attach '{builds.full}' as full_build (read_only)")
-        (count,) = con.execute(f"select count(*) from {table}").fetchone()
-        only_incremental = con.execute(
-            f"select * from {table} except all select * from full_build.{table}"
-        ).fetchall()
-        only_full = con.execute(
-            f"select * from full_build.{table} except all select * from {table}"
-        ).fetchall()
-    finally:
-        con.close()
+    count, only_incremental, only_full = _compare(builds.incremental, builds.full, table)
     assert only_incremental == [] and only_full == [], (table, count)
 
 

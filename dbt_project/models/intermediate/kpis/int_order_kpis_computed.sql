@@ -23,9 +23,10 @@ receipts as (
 
 ),
 
+-- in an incremental run, only the periods whose inputs changed (macros/incremental_kpis.sql)
 period_dates as (
 
-    select * from {{ ref('int_period_dates') }}
+    {{ kpi_periods_to_build(ref('int_period_dates')) }}
 
 ),
 
