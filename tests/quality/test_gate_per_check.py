@@ -169,9 +169,14 @@ BREAKERS: dict[str, Breaker] = {
          "tax_amount": D("11300.01"), "source_file_path": "crm/2026-01-01/orders.csv",
          "source_line_number": 2},
     ),
-    # INV1 (11,300.00) has one receipt, RC1 (11,300.00): 0.02 over is beyond the 0.01 tolerance
+    # INV1 (11,300.00) has one receipt, RC1 (11,300.00): 0.02 over is beyond the 0.01 tolerance;
+    # the new amount comes with a load after the publication (a nightly run sums the invoices its
+    # loads touched)
     "receipts_within_invoice": Breaker(
-        ("update staging.stg_finance__receipts set amount = 11300.02 where receipt_id = 'RC1'",),
+        ("""update staging.stg_finance__receipts
+            set amount = 11300.02,
+                load_id = (select max(load_watermark) + 1 from meta.publications)
+            where receipt_id = 'RC1'""",),
         "1 over-collected invoices",
         {"invoice_id": "INV1", "invoice_amount": D("11300.00"),
          "receipts_amount": D("11300.02"), "excess_amount": D("0.02"), "receipt_ids": ["RC1"]},

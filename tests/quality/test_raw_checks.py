@@ -8,6 +8,7 @@ from decimal import Decimal as D
 from quality.checks import run_checks
 from tests.quality.company import (
     Table,
+    Tables,
     current_file_versions,
     day,
     load,
@@ -271,6 +272,65 @@ def test_receipt_tolerance_is_configurable(con, run_one):
     strict = run_one("receipts_within_invoice", receipt_tolerance=D("0"))
     assert [e["invoice_id"] for e in strict.failing_examples] == ["I1"]
     assert strict.failing_examples[0]["excess_amount"] == D("0.01")
+
+
+def _finance_over_two_nights(*, restated: bool = False) -> Tables:
+    """I1 over-collected by 0.02 in night 1 (load 1); night 2 (load 2) brings R5, which takes I2
+    0.05 over. With `restated`, night 2's receipts file restates an older one."""
+    tables = raw_company()
+    loaded = (("load_id", "bigint"),)
+    invoices = Table((*tables["staging.stg_finance__invoices"].columns, *loaded))
+    for row in tables["staging.stg_finance__invoices"].rows:
+        invoices.add(**row, load_id=1)
+    receipts = Table((*tables["staging.stg_finance__receipts"].columns, *loaded))
+    for row in tables["staging.stg_finance__receipts"].rows:
+        receipts.add(**row, load_id=1)
+    receipts.row(receipt_id="R2")["amount"] = D("13.02")
+    receipts.add(receipt_id="R5", invoice_id="I2", amount=D("0.05"), load_id=2)
+    manifest = Table(
+        (
+            ("load_id", "bigint"),
+            ("source", "varchar"),
+            ("entity", "varchar"),
+            ("supersedes_load_id", "bigint"),
+        )
+    )
+    manifest.add(load_id=1, source="finance", entity="receipts")
+    manifest.add(
+        load_id=2, source="finance", entity="receipts", supersedes_load_id=1 if restated else None
+    )
+    tables["staging.stg_finance__invoices"] = invoices
+    tables["staging.stg_finance__receipts"] = receipts
+    tables["meta.load_manifest"] = manifest
+    return tables
+
+
+def test_a_nightly_run_sums_the_invoices_its_loads_touched(con, run_one):
+    load(con, _finance_over_two_nights())
+    # every load in scope (a first run): both over-collected invoices
+    first = run_one("receipts_within_invoice")
+    assert [(e["invoice_id"], e["excess_amount"]) for e in first.failing_examples] == [
+        ("I1", D("0.02")),
+        ("I2", D("0.05")),
+    ]
+    # night 2 only: I2, summed over all its receipts, old and new; I1 was night 1's to report
+    nightly = run_one("receipts_within_invoice", min_load_id=2)
+    assert nightly.failing_examples == [
+        {
+            "invoice_id": "I2",
+            "invoice_amount": D("50.00"),
+            "receipts_amount": D("50.05"),
+            "excess_amount": D("0.05"),
+            "receipt_ids": ["R3", "R5"],
+        }
+    ]
+    assert run_one("receipts_within_invoice", min_load_id=3).success
+
+
+def test_a_restated_finance_file_in_scope_sums_every_invoice(con, run_one):
+    load(con, _finance_over_two_nights(restated=True))
+    result = run_one("receipts_within_invoice", min_load_id=2)
+    assert [e["invoice_id"] for e in result.failing_examples] == ["I1", "I2"]
 
 
 # ----------------------------------------------------------------- roster ranges (error)
