@@ -491,10 +491,16 @@ def _release_dbt_duckdb() -> None:
 
 
 def invoke_dbt(
-    command: list[str], *, warehouse: Path, work_dir: Path, vars: dict[str, Any] | None = None
+    command: list[str],
+    *,
+    warehouse: Path,
+    work_dir: Path,
+    vars: dict[str, Any] | None = None,
+    project_dir: Path = DBT_PROJECT_DIR,
 ) -> Any:
     """Run one dbt command in process on `warehouse` (target and logs under `work_dir`), then
-    release dbt-duckdb's handle on the file and restore the environment."""
+    release dbt-duckdb's handle on the file and restore the environment. `project_dir`: a copy
+    of the project a test changed."""
     import json
 
     from dbt.cli.main import dbtRunner
@@ -510,9 +516,9 @@ def invoke_dbt(
     args = [
         *command,
         "--project-dir",
-        str(DBT_PROJECT_DIR),
+        str(project_dir),
         "--profiles-dir",
-        str(DBT_PROJECT_DIR),
+        str(project_dir),
         "--target-path",
         str(work_dir / "target"),
         "--log-path",

@@ -26,6 +26,7 @@ import duckdb
 import pytest
 
 from sample_company import generate
+from tests.dbt_project.conftest import DBT_PROJECT_DIR, create_warehouse, invoke_dbt
 from tests.dbt_project.test_incremental_crediting import _append, _dbt, _row_of
 from tests.dbt_project.test_incremental_crediting import _night as _credited_night
 from tests.dbt_project.test_incremental_staging import (
@@ -290,3 +291,27 @@ def test_roster_change_reached_the_moved_reps_periods(nights: Nights) -> None:
     assert ("month", nights.moved_from_month) in refreshed
     assert ("year", "2035") in refreshed
     assert ("year", "2024") not in refreshed
+
+
+def test_a_family_ref_without_a_fingerprint_fails_the_build(tmp_path: Path) -> None:
+    """A family that reads a model `kpi_input_dates()` does not list could change unseen."""
+    project = tmp_path / "dbt_project"
+    shutil.copytree(DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs"))
+    model = project / "models/intermediate/kpis/int_activity_kpis_computed.sql"
+    model.write_text(
+        "-- depends_on: {{ ref('int_periods') }}\n" + model.read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    warehouse = tmp_path / "warehouse.duckdb"
+    create_warehouse(warehouse)
+    result = invoke_dbt(
+        ["run", "--select", "int_activity_kpis_computed", "--no-use-colors"],
+        warehouse=warehouse,
+        work_dir=tmp_path,
+        project_dir=project,
+    )
+    assert not result.success
+    messages = [r.message for r in result.result if r.status == "error"]
+    assert len(messages) == 1
+    assert "int_activity_kpis_computed refs int_periods" in messages[0]
+    assert "kpi_input_dates()" in messages[0]
