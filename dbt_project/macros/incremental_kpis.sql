@@ -15,8 +15,7 @@
          `<model>__inputs_seen`, the fingerprints of the last successful build, and writes
          `<model>__periods_to_refresh`: every calendar period that overlaps the dates of a
          fingerprint found on one side only (a month whose rows differ; a roster row that is new,
-         gone or changed, over its old and its new validity), reaching `reach_months` further
-         back; every period (and every period the model holds) when a whole input changed or no
+         gone or changed, over its old and its new validity); every period (and every period the model holds) when a whole input changed or no
          fingerprints were kept;
       3. `delete_kpi_periods_to_refresh` (pre-hook, incremental runs) deletes those periods'
          rows; the model computes those periods only (`kpi_periods_to_build` restricts the
@@ -149,11 +148,9 @@ from {{ ref(name) }} as fingerprinted
 {%- endmacro %}
 
 
-{% macro choose_kpi_periods_to_refresh(reach_months=0) -%}
+{% macro choose_kpi_periods_to_refresh() -%}
 {%- if is_incremental() -%}
-{%- set seen = adapter.get_relation(
-    database=this.database, schema=this.schema, identifier=this.identifier ~ '__inputs_seen'
-) -%}
+{%- set seen = load_relation(kpi_state_relation('inputs_seen')) -%}
 create or replace table {{ kpi_state_relation('periods_to_refresh') }} as
 with
 
@@ -236,10 +233,7 @@ final as (
             from changed_dates
             where
                 changed_dates.from_date <= calendar_periods.period_end_date
-                and changed_dates.to_date >= cast(
-                    {{ dbt.dateadd('month', -1 * reach_months, 'calendar_periods.period_start_date') }}
-                    as date
-                )
+                and changed_dates.to_date >= calendar_periods.period_start_date
         )
     union
     -- periods the calendar no longer has, when everything is rebuilt
@@ -270,7 +264,7 @@ where exists (
 {%- endmacro %}
 
 
-{#- The family's calendar (`relation`: int_period_dates or int_periods), in an incremental run only
+{#- The family's calendar (`relation`: int_period_dates), in an incremental run only
     the periods to refresh. -#}
 {% macro kpi_periods_to_build(relation) -%}
 select * from {{ relation }} as calendar
