@@ -157,6 +157,39 @@ target_outlets as (
 
 ),
 
+-- per region and period first (a handful of rows), then summed over an entity's regions: an
+-- outlet lies in one region, so the sum counts each outlet once
+region_periods as (
+
+    select distinct
+        region,
+        period_type,
+        period,
+        period_end_date
+    from entity_regions
+
+),
+
+region_coverage as (
+
+    select
+        region_periods.region,
+        region_periods.period_type,
+        region_periods.period,
+        count(
+            case
+                when target_outlets.first_stocked_date <= region_periods.period_end_date
+                    then target_outlets.outlet_id
+            end
+        ) as stocked_outlets,
+        count(target_outlets.outlet_id) as target_outlets
+    from region_periods
+    inner join target_outlets
+        on region_periods.region = target_outlets.region
+    group by region_periods.region, region_periods.period_type, region_periods.period
+
+),
+
 coverage as (
 
     select
@@ -165,16 +198,14 @@ coverage as (
         entity_regions.role,
         entity_regions.period_type,
         entity_regions.period,
-        count(
-            distinct case
-                when target_outlets.first_stocked_date <= entity_regions.period_end_date
-                    then target_outlets.outlet_id
-            end
-        ) as stocked_outlets,
-        count(distinct target_outlets.outlet_id) as target_outlets
+        coalesce(sum(region_coverage.stocked_outlets), 0) as stocked_outlets,
+        coalesce(sum(region_coverage.target_outlets), 0) as target_outlets
     from entity_regions
-    left join target_outlets
-        on entity_regions.region = target_outlets.region
+    left join region_coverage
+        on
+            entity_regions.region = region_coverage.region
+            and entity_regions.period_type = region_coverage.period_type
+            and entity_regions.period = region_coverage.period
     group by
         entity_regions.entity_type,
         entity_regions.entity_id,

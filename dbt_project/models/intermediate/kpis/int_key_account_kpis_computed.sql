@@ -74,7 +74,11 @@ account_trailing_totals as (
 
 ),
 
-account_periods as (
+-- key-account status as of each period end: a flagged account in every period, any other in the
+-- periods its trailing revenue reaches the threshold, found from the accounts with trailing
+-- totals rather than from every account in every period (with a threshold of zero or less,
+-- every account is a key account in every period)
+key_account_periods as (
 
     select
         accounts.account_id,
@@ -82,10 +86,7 @@ account_periods as (
         periods.period_type,
         periods.period,
         periods.period_end_date,
-        coalesce(account_trailing_totals.trailing_gross_margin, 0) as trailing_gross_margin,
-        coalesce(accounts.is_key_account, false)
-        or coalesce(account_trailing_totals.trailing_revenue, 0)
-        >= {{ var('key_account_threshold') }} as is_key_account
+        coalesce(account_trailing_totals.trailing_gross_margin, 0) as trailing_gross_margin
     from accounts
     cross join periods
     left join account_trailing_totals
@@ -93,14 +94,28 @@ account_periods as (
             accounts.account_id = account_trailing_totals.account_id
             and periods.period_type = account_trailing_totals.period_type
             and periods.period = account_trailing_totals.period
-    where periods.is_reported
-
-),
-
-key_account_periods as (
-
-    select * from account_periods
-    where is_key_account
+    where
+        periods.is_reported
+        and (accounts.is_key_account or {{ var('key_account_threshold') }} <= 0)
+    union all
+    select
+        accounts.account_id,
+        accounts.owner_id,
+        periods.period_type,
+        periods.period,
+        periods.period_end_date,
+        account_trailing_totals.trailing_gross_margin
+    from account_trailing_totals
+    inner join accounts
+        on account_trailing_totals.account_id = accounts.account_id
+    inner join periods
+        on
+            account_trailing_totals.period_type = periods.period_type
+            and account_trailing_totals.period = periods.period
+    where
+        not coalesce(accounts.is_key_account, false)
+        and {{ var('key_account_threshold') }} > 0
+        and account_trailing_totals.trailing_revenue >= {{ var('key_account_threshold') }}
 
 ),
 

@@ -162,25 +162,44 @@ manager_assignments as (
 
 ),
 
+-- one row per team and day: managers and periods are joined to days, not to single events
+team_days as (
+
+    select
+        team_id,
+        event_date,
+        sum(revenue) as revenue,
+        sum(new_customers) as new_customers,
+        sum(effective_visits) as effective_visits,
+        sum(won) as won,
+        sum(lost) as lost,
+        sum(cycle_days) as cycle_days,
+        sum(survey_score) as survey_score,
+        sum(surveys) as surveys
+    from team_events
+    group by team_id, event_date
+
+),
+
 -- the team itself, and each manager in the team on the event date
 
 event_owners as (
 
     select
         'team' as entity_type,
-        team_events.team_id as entity_id,
-        team_events.*
-    from team_events
+        team_days.team_id as entity_id,
+        team_days.*
+    from team_days
     union all
     select
         'employee' as entity_type,
         manager_assignments.employee_id as entity_id,
-        team_events.*
-    from team_events
+        team_days.*
+    from team_days
     inner join manager_assignments
         on
-            team_events.team_id = manager_assignments.team_id
-            and team_events.event_date
+            team_days.team_id = manager_assignments.team_id
+            and team_days.event_date
             between manager_assignments.valid_from_date and manager_assignments.valid_to_date
 
 ),
