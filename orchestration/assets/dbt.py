@@ -28,6 +28,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 from packaging import version
 
 from orchestration import build_state
+from orchestration.preload import preload_in_background
 from orchestration.resources import WarehouseResource
 from orchestration.settings import DBT_PROJECT_DIR
 
@@ -140,10 +141,13 @@ def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: W
         args.append("--full-refresh")
     else:
         context.log.info("dbt build: incremental models take only the keys of new loads")
+    # the quality gate after this step imports Great Expectations: import it while dbt builds
+    preload_in_background("great_expectations")
     with _dbt_memory_budget():
         invocation = dbt.cli(args, context=context)  # starts the dbt process
     yield from invocation.stream()
     _keep_partial_parse(invocation.target_path)
+    _prune_run_targets(Path(invocation.target_path))
     if full_build and invocation.is_successful():
         with warehouse.connection() as con:
             build_state.record_build(con, context.run_id, inputs, started_at)
@@ -178,6 +182,25 @@ def _three_quarters(limit: str) -> str | None:
         return None
     size = float(match.group(1)) * _UNITS[match.group(2)] * 3 / 4
     return f"{int(size // 10**6)}MB"
+
+
+# Run folders kept in dbt_project/target (each run's compiled SQL, run_results.json and dbt.log).
+KEPT_RUN_TARGETS = 7
+
+
+def _prune_run_targets(run_target: Path, keep: int = KEPT_RUN_TARGETS) -> None:
+    """Delete all but the `keep` newest run folders beside `run_target`, this run's included.
+
+    dagster-dbt gives each `dbt build` a target folder of its own (`<step>-<run id>-<uuid>`,
+    ≈ 19 MB at M: manifest, compiled SQL, logs) and never removes one, so a nightly schedule
+    would fill the disk by a few GB a year. The folders of other steps or names are left alone.
+    """
+    run_target = Path(run_target)
+    prefix = run_target.name.split("-", 1)[0] + "-"
+    runs = [p for p in run_target.parent.glob(prefix + "*") if p.is_dir() and p != run_target]
+    runs.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in runs[max(keep - 1, 0) :]:
+        shutil.rmtree(old, ignore_errors=True)  # housekeeping: never fail the run for it
 
 
 def _keep_partial_parse(run_target: Path) -> None:

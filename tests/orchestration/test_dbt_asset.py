@@ -1,14 +1,20 @@
-"""The nightly dbt step: what it runs, and the memory it gives dbt's DuckDB."""
+"""The nightly dbt step: what it runs, the memory it gives dbt's DuckDB, the folders it keeps."""
 
 from __future__ import annotations
 
 import functools
 import os
 import re
+from pathlib import Path
 
 import pytest
 
-from orchestration.assets.dbt import NIGHTLY_BUILD_ARGS, _dbt_memory_budget, _three_quarters
+from orchestration.assets.dbt import (
+    NIGHTLY_BUILD_ARGS,
+    _dbt_memory_budget,
+    _prune_run_targets,
+    _three_quarters,
+)
 
 
 def test_nightly_build_excludes_the_unit_tests() -> None:
@@ -84,3 +90,33 @@ def test_dbt_tests_are_non_blocking_checks_the_explicit_gate_replaces() -> None:
     specs = {spec.key.name: spec for spec in dbt_models.check_specs}
     assert "unique_stg_crm__accounts_account_id" in specs  # an error-severity dbt test
     assert not [name for name, spec in specs.items() if spec.blocking]
+
+
+def test_only_the_newest_run_folders_are_kept(tmp_path: Path) -> None:
+    target = tmp_path / "target"
+    target.mkdir()
+    for age, name in enumerate(["dbt_models-ccc-3", "dbt_models-bbb-2", "dbt_models-aaa-1"], 1):
+        folder = target / name
+        (folder / "compiled").mkdir(parents=True)
+        (folder / "run_results.json").write_text("{}")
+        os.utime(folder, (1_000_000 - age, 1_000_000 - age))  # ccc newest, aaa oldest
+    current = target / "dbt_models-ddd-4"
+    current.mkdir()
+    os.utime(current, (900_000, 900_000))  # this run's folder, whatever its time, is kept
+    (target / "partial_parse.msgpack").write_bytes(b"state")
+    (target / "other_step-eee-5").mkdir()
+    (target / "dbt_models-file").write_text("not a folder")
+
+    _prune_run_targets(current, keep=3)
+
+    assert sorted(p.name for p in target.iterdir()) == [
+        "dbt_models-bbb-2",
+        "dbt_models-ccc-3",
+        "dbt_models-ddd-4",
+        "dbt_models-file",
+        "other_step-eee-5",
+        "partial_parse.msgpack",
+    ]
+    _prune_run_targets(current, keep=1)
+    assert not (target / "dbt_models-ccc-3").exists()
+    assert current.is_dir()
