@@ -1,7 +1,8 @@
 {#-
-    Incremental KPI families: a period-local KPI family model (int_order_kpis_computed,
-    int_ecommerce_kpis_computed, int_activity_kpis_computed) recomputes, on a nightly run, only
-    the periods its changed input rows reach, and keeps every other period's rows as they are.
+    Incremental KPI families: a KPI family model (int_order_kpis_computed,
+    int_ecommerce_kpis_computed, int_activity_kpis_computed, int_retention_kpis_computed)
+    recomputes, on a nightly run, only the periods its changed input rows reach, and keeps every
+    other period's rows as they are.
 
     The periods are found by fingerprints, not by load ids: a changed or removed event also
     changes the period it used to be in, and the family's rows no longer say which event that was.
@@ -15,8 +16,9 @@
          `<model>__inputs_seen`, the fingerprints of the last successful build, and writes
          `<model>__periods_to_refresh`: every calendar period that overlaps the dates of a
          fingerprint found on one side only (a month whose rows differ; a roster row that is new,
-         gone or changed, over its old and its new validity); every period (and every period the model holds) when a whole input changed or no
-         fingerprints were kept;
+         gone or changed, over its old and its new validity), or starts up to
+         `kpi_reach_months` months after them (retention: 12); every period (and every period the
+         model holds) when a whole input changed or no fingerprints were kept;
       3. `delete_kpi_periods_to_refresh` (pre-hook, incremental runs) deletes those periods'
          rows; the model computes those periods only (`kpi_periods_to_build` restricts the
          family's calendar, and the engine the events joined to it) and they are appended;
@@ -45,6 +47,7 @@
         'int_store_operators_dated': ['valid_from_at', 'valid_to_at'],
         'int_employee_assignments': ['valid_from_date', 'valid_to_date'],
         'int_period_dates': none,
+        'int_periods': none,
     }) }}
 {%- endmacro %}
 
@@ -148,9 +151,18 @@ from {{ ref(name) }} as fingerprinted
 {%- endmacro %}
 
 
+{#- How many months past a changed date the family's KPIs can change: 0 for a period-local
+    family, 12 for one whose periods look back over the 12 months before them (retention). Set per
+    model as `meta: {kpi_reach_months: N}`. -#}
+{% macro kpi_reach_months() -%}
+    {{ return((model.config.get('meta') or {}).get('kpi_reach_months', 0) | int) }}
+{%- endmacro %}
+
+
 {% macro choose_kpi_periods_to_refresh() -%}
 {%- if is_incremental() -%}
 {%- set seen = load_relation(kpi_state_relation('inputs_seen')) -%}
+{%- set reach_months = kpi_reach_months() -%}
 create or replace table {{ kpi_state_relation('periods_to_refresh') }} as
 with
 
@@ -233,7 +245,14 @@ final as (
             from changed_dates
             where
                 changed_dates.from_date <= calendar_periods.period_end_date
+                {%- if reach_months > 0 %}
+                -- a change reaches the periods starting up to {{ reach_months }} months after it
+                and changed_dates.to_date >= cast({{
+                    dbt.dateadd('month', -reach_months, 'calendar_periods.period_start_date')
+                }} as date)
+                {%- else %}
                 and changed_dates.to_date >= calendar_periods.period_start_date
+                {%- endif %}
         )
     union
     -- periods the calendar no longer has, when everything is rebuilt

@@ -1,4 +1,4 @@
-"""The period-local KPI families, run incrementally by period, give exactly what a full rebuild gives.
+"""The KPI families run incrementally by period give exactly what a full rebuild gives.
 
 The tiny sample company is loaded by the real loader in three nights; after each night the models
 up to `fct_kpi_values` run (incrementally from the second night on) and are compared row by row
@@ -8,8 +8,9 @@ with a `--full-refresh` build of a copy of the same warehouse.
   orders file of the first days (one order gone for good, one falling back to its older version,
   one with a new amount) and a shop order of an old month cancelled late. The periods each family
   recomputes must be exactly the calendar periods holding a month in which one of its inputs
-  has a row that is new, gone or different since the first night — worked out here from the two
-  nights' input tables, not from the fingerprints — and every other period must keep its rows.
+  has a row that is new, gone or different since the first night (retention: or one of the 12
+  months after it) — worked out here from the two nights' input tables, not from the
+  fingerprints — and every other period must keep its rows.
 - The third night brings the remaining drops and a roster change (an input without a date): every
   period is recomputed.
 """
@@ -66,7 +67,14 @@ FAMILIES: dict[str, dict[str, str | tuple[str, str] | None]] = {
         "int_activities_credited": "activity_date",
         "int_period_dates": None,
     },
+    "int_retention_kpis_computed": {
+        "int_orders_unified": "order_date",
+        "int_periods": None,
+        "int_period_dates": None,
+    },
 }
+# how many months past a changed month a family's periods can change (its 12-month look-back)
+REACH_MONTHS = {"int_retention_kpis_computed": 12}
 SCHEMAS = {"stg": "staging", "int": "intermediate"}
 COMPARED = (*(f"intermediate.{family}" for family in FAMILIES), "marts.fct_kpi_values")
 
@@ -171,8 +179,9 @@ def nights(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Nights]:
 
 def _reached_periods(night: Night, family: str) -> set[tuple[str, str]]:
     """The calendar periods an input row of `family` that is new, gone or different since the night
-    before reaches: the periods of its date's month, or those its validity overlaps; every period
-    when a whole-table input differs."""
+    before reaches: the periods of its date's month and of the family's reach months after it, or
+    those its validity overlaps; every period when a whole-table input differs."""
+    reach = REACH_MONTHS.get(family, 0)
     calendar = "intermediate.int_period_dates"
     reached: set[tuple[str, str]] = set()
     con = duckdb.connect(str(night.incremental), read_only=True)
@@ -189,8 +198,10 @@ def _reached_periods(night: Night, family: str) -> set[tuple[str, str]]:
                 (count,) = con.execute(f"select count(*) from {differing}").fetchone()
                 condition = "true" if count else "false"
             elif isinstance(dates, str):
-                condition = f"""strftime(calendar.date_day, '%Y-%m') in (
-                    select strftime({dates}, '%Y-%m') from {differing})"""
+                condition = f"""exists (
+                    select 1 from {differing} where calendar.date_day
+                    between date_trunc('month', {dates})
+                    and last_day(date_trunc('month', {dates}) + interval {reach} month))"""
             else:
                 condition = f"""exists (
                     select 1 from {differing} where calendar.date_day
@@ -235,7 +246,10 @@ def test_recomputed_the_periods_changed_rows_reach(nights: Nights, night: str, f
     assert compiled and "periods_to_refresh" in compiled[0].read_text()
 
 
-@pytest.mark.parametrize("family", sorted(FAMILIES))
+# Retention is left out: the tiny company's history starts 2025-11, the second night restates a
+# CRM orders file of 2025-11, and a change reaches the 12 months after it, so every period with
+# retention rows is recomputed that night (the periods test above checks it is exactly those).
+@pytest.mark.parametrize("family", sorted(set(FAMILIES) - set(REACH_MONTHS)))
 def test_second_night_kept_the_periods_nothing_reached(nights: Nights, family: str) -> None:
     night = nights.second
     refreshed = _refreshed(night, family)
@@ -299,7 +313,7 @@ def test_a_family_ref_without_a_fingerprint_fails_the_build(tmp_path: Path) -> N
     shutil.copytree(DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs"))
     model = project / "models/intermediate/kpis/int_activity_kpis_computed.sql"
     model.write_text(
-        "-- depends_on: {{ ref('int_periods') }}\n" + model.read_text(encoding="utf-8"),
+        "-- depends_on: {{ ref('stg_crm__accounts') }}\n" + model.read_text(encoding="utf-8"),
         encoding="utf-8",
     )
     warehouse = tmp_path / "warehouse.duckdb"
@@ -313,5 +327,5 @@ def test_a_family_ref_without_a_fingerprint_fails_the_build(tmp_path: Path) -> N
     assert not result.success
     messages = [r.message for r in result.result if r.status == "error"]
     assert len(messages) == 1
-    assert "int_activity_kpis_computed refs int_periods" in messages[0]
+    assert "int_activity_kpis_computed refs stg_crm__accounts" in messages[0]
     assert "kpi_input_dates()" in messages[0]

@@ -11,7 +11,14 @@
     - retained: the customers whose first order month in the period (previous order month before
       the period start) follows an order month S-12 … S-1.
     Every period starts and ends on whole months, so order months decide both windows exactly.
+
+    Incremental by period (macros/incremental_kpis.sql): a changed order month reaches the periods
+    it lies in and those starting up to 12 months after it (`kpi_reach_months: 12`,
+    dbt_project.yml). A nightly run computes those periods from the orders of the 12 months
+    before the earliest of them on: an older order month cannot reach a later period's base or
+    retained customers (its +1 and -1 both fall before that period starts).
 -#}
+-- depends_on: {{ ref('int_period_dates') }}
 with
 
 orders as (
@@ -22,14 +29,22 @@ orders as (
 
 periods as (
 
-    select * from {{ ref('int_periods') }}
+    {{ kpi_periods_to_build(ref('int_periods')) }}
 
 ),
 
 credited_valid_orders as (
 
     select * from orders
-    where is_valid_order and role is not null and customer_id is not null
+    where
+        is_valid_order and role is not null and customer_id is not null
+        {%- if is_incremental() %}
+            and order_date >= (
+                select cast({{ dbt.dateadd('month', -12, 'min(periods.period_start_date)') }} as date)
+                from periods
+                where periods.is_reported
+            )
+        {%- endif %}
 
 ),
 
