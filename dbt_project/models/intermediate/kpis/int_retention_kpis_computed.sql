@@ -15,9 +15,11 @@
     Incremental by period (macros/incremental_kpis.sql): a changed order month reaches the periods
     it lies in and those starting up to 12 months after it (`kpi_reach_months: 12`,
     dbt_project.yml). A nightly run computes those periods from the orders of the 12 months
-    before the earliest of them on: an older order month cannot reach a later period's base or
-    retained customers (its +1 and -1 both fall before that period starts).
+    before the earliest of them on: an older order month cannot reach those periods' base (its +1
+    and -1 both fall by the first month of the earliest) nor their retained customers (it is more
+    than 12 months before each period start).
 -#}
+-- the incremental hooks choose periods from the calendar of days:
 -- depends_on: {{ ref('int_period_dates') }}
 with
 
