@@ -15,6 +15,7 @@ import datetime as dt
 import tempfile
 import uuid
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -128,11 +129,15 @@ def load_landing(
     outcomes: dict[str, FileOutcome] = {}
     groups: dict[tuple[str, tuple[str, ...], bool], list[_Pending]] = {}
     order: list[str] = []
-    for landed in discover(landing_dir):
-        if landed.problem is None and wanted is not None and landed.qualified_name not in wanted:
-            continue
+    landed_files = [
+        landed
+        for landed in discover(landing_dir)
+        if landed.problem is not None or wanted is None or landed.qualified_name in wanted
+    ]
+    inspected = _inspect_changed(con, landed_files, known, verify_checksums)
+    for landed in landed_files:
         order.append(landed.relative_path)
-        triaged = _triage(landed, known, verify_checksums)
+        triaged = _triage(landed, known, inspected.get(landed.relative_path))
         if isinstance(triaged, FileOutcome):
             outcomes[landed.relative_path] = triaged
             continue
@@ -204,28 +209,67 @@ def _known_versions(con: duckdb.DuckDBPyConnection) -> dict[str, list[_KnownVers
     return known
 
 
-def _triage(
+def _unchanged(
     landed: LandedFile, known: dict[str, list[_KnownVersion]], verify_checksums: bool
-) -> FileOutcome | _Pending:
-    """Skip a file already loaded (same size and mtime, or same bytes); else it is to load."""
+) -> tuple[bool, float]:
+    """Whether the file's size and mtime are those of its path's latest version (no need to read
+    it, unless checksums are verified), and its mtime."""
     stat = landed.path.stat()
     versions = known.get(landed.relative_path, [])
     latest = versions[-1] if versions else None
-    if (
+    same = (
         not verify_checksums
         and latest is not None
         and latest.size_bytes == stat.st_size
         and latest.mtime == stat.st_mtime
-    ):
-        return FileOutcome(**_base(landed), status="unchanged", load_id=latest.load_id)  # type: ignore[arg-type]
-    facts = inspect_file(landed.path)
+    )
+    return same, stat.st_mtime
+
+
+def _inspect_changed(
+    con: duckdb.DuckDBPyConnection,
+    landed_files: list[LandedFile],
+    known: dict[str, list[_KnownVersion]],
+    verify_checksums: bool,
+) -> dict[str, tuple[FileFacts, float]]:
+    """Facts and mtime of every file that is not unchanged, by relative path.
+
+    Files are read on as many threads as DuckDB may use (hashing releases the GIL): at M scale
+    the 3,489 files of a first load take 3.1 s on one thread, 2.2 s on two.
+    """
+    changed: list[tuple[LandedFile, float]] = []
+    for landed in landed_files:
+        same, mtime = _unchanged(landed, known, verify_checksums)
+        if not same:
+            changed.append((landed, mtime))
+    if not changed:
+        return {}
+    (threads,) = con.execute("select current_setting('threads')").fetchone()  # type: ignore[misc]
+    workers = max(1, min(int(threads), len(changed)))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kpiwh-inspect") as pool:
+        facts = pool.map(inspect_file, [landed.path for landed, _ in changed])
+        return {
+            landed.relative_path: (file_facts, mtime)
+            for (landed, mtime), file_facts in zip(changed, facts, strict=True)
+        }
+
+
+def _triage(
+    landed: LandedFile,
+    known: dict[str, list[_KnownVersion]],
+    inspected: tuple[FileFacts, float] | None,
+) -> FileOutcome | _Pending:
+    """Skip a file already loaded (same size and mtime: not inspected, or same bytes); else it is
+    to load."""
+    versions = known.get(landed.relative_path, [])
+    if inspected is None:
+        return FileOutcome(**_base(landed), status="unchanged", load_id=versions[-1].load_id)  # type: ignore[arg-type]
+    facts, mtime = inspected
     same = next((v for v in versions if v.sha256 == facts.sha256), None)
     if same is not None:
         return FileOutcome(**_base(landed), status="duplicate", load_id=same.load_id)  # type: ignore[arg-type]
     previous_loaded = next((v for v in reversed(versions) if v.status == "loaded"), None)
-    return _Pending(
-        landed, facts, stat.st_mtime, previous_loaded.load_id if previous_loaded else None
-    )
+    return _Pending(landed, facts, mtime, previous_loaded.load_id if previous_loaded else None)
 
 
 def _check_file(pending: _Pending) -> None:

@@ -6,6 +6,7 @@ same raw rows, quarantine rows, manifest rows and outcomes.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -180,3 +181,41 @@ def test_batches_are_bounded_in_bytes(
     report = load_landing(con, landing)
     assert report.summary()["loaded"] == 9
     assert len(scans) > 1 and sum(scans) == 9 and max(scans) > 1
+
+
+def test_files_are_inspected_on_duckdbs_threads_with_the_serial_outcome(
+    drop: Callable[..., Path], landing: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bytes of changed files are read on a thread pool as large as DuckDB's thread budget;
+    every file gets the facts a serial inspection gives, and unchanged files are not read."""
+    for d in range(1, 7):
+        drop("finance", f"2026-03-0{d}", "receipts", RECEIPTS_HEADER + GOOD.format(n=d, d=d))
+    inspected_on: dict[str, str] = {}
+    serial = loader.inspect_file
+
+    def recording(path: Path) -> loader.FileFacts:
+        inspected_on[path.parent.name] = threading.current_thread().name
+        return serial(path)
+
+    monkeypatch.setattr(loader, "inspect_file", recording)
+    con = duckdb.connect(config={"threads": 2})
+    ensure_schema(con)
+    first = load_landing(con, landing)
+    assert [f.status for f in first.files] == ["loaded"] * 6
+    assert sorted(inspected_on) == [f"2026-03-0{d}" for d in range(1, 7)]
+    assert all(name.startswith("kpiwh-inspect") for name in inspected_on.values())
+    recorded = con.execute(
+        "select file_path, file_sha256, file_size_bytes from meta.load_manifest order by load_id"
+    ).fetchall()
+    expected = []
+    for d in range(1, 7):
+        facts = serial(landing / "finance" / f"2026-03-0{d}" / "receipts.csv")
+        expected.append((f"finance/2026-03-0{d}/receipts.csv", facts.sha256, facts.size_bytes))
+    assert recorded == expected
+
+    inspected_on.clear()
+    drop("finance", "2026-03-07", "receipts", RECEIPTS_HEADER + GOOD.format(n=7, d=7))
+    second = load_landing(con, landing)
+    assert [f.status for f in second.files] == ["unchanged"] * 6 + ["loaded"]
+    assert list(inspected_on) == ["2026-03-07"]
+    con.close()
