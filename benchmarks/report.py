@@ -13,6 +13,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from benchmarks.dbt_nodes import describe
+
 GB = 10**9
 INSERT_MARKER = "<!-- bench:insert -->"
 
@@ -219,6 +221,9 @@ def render_block(results: Mapping[str, Any]) -> str:
         "",
         _equality(runs),
     ]
+    dbt_line = _dbt_line(results, runs)
+    if dbt_line:
+        lines += ["", dbt_line]
     targets = results.get("targets") or []
     if targets:
         lines += ["", "| target | limit | measured | met |", "|---|---|---:|---|"]
@@ -227,6 +232,24 @@ def render_block(results: Mapping[str, Any]) -> str:
             lines.append(f"| {t['name']} | {t['limit']} | {t['measured']} | {met} |")
     lines.append(f"<!-- bench:{scale}:end -->")
     return "\n".join(lines)
+
+
+def _dbt_line(results: Mapping[str, Any], runs: list[Mapping[str, Any]]) -> str | None:
+    """dbt's own time in the full run of median wall time and in the median nightly drop."""
+    threads = int(results.get("dbt_threads", 2))
+    pipelines = [run["pipeline"] for run in runs if run.get("pipeline")]
+    parts = []
+    if pipelines:
+        full = sorted(pipelines, key=lambda p: float(p["wall_s"]))[(len(pipelines) - 1) // 2]
+        described = describe(full.get("dbt"), threads)
+        if described:
+            parts.append(f"Full run: {described}.")
+    described = describe(_get(results, "incremental", "incremental", "dbt"), threads)
+    if described:
+        parts.append(f"Nightly drop: {described}.")
+    if not parts:
+        return None
+    return " ".join(["dbt's own time (its run_results.json) in the median runs.", *parts])
 
 
 def _step_names(runs: list[Mapping[str, Any]]) -> dict[str, list[str]]:

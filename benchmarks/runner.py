@@ -28,6 +28,7 @@ from benchmarks.company import (
     withdraw_next_drop,
 )
 from benchmarks.compare import Comparison, ResultsDiffer, compare
+from benchmarks.dbt_nodes import run_results_path, summarise
 from benchmarks.machine import describe_machine
 from benchmarks.procmem import Measurement, run_measured
 from benchmarks.report import evaluate_targets, update_document
@@ -201,6 +202,8 @@ class Bench:
         result["outside_steps_s"] = round(m.wall_s - sum(s.wall_s for s in steps), 3)
         if not m.ok:
             raise RuntimeError(f"the nightly job failed ({label}):\n{m.tail()}")
+        run_results = run_results_path(line for _, line in m.lines)
+        result["dbt"] = summarise(run_results) if run_results and run_results.exists() else None
         return result
 
     def floor(self, label: str, rows: int) -> dict[str, object]:

@@ -146,6 +146,8 @@ def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: W
     with _dbt_memory_budget():
         invocation = dbt.cli(args, context=context)  # starts the dbt process
     yield from invocation.stream()
+    # where dbt's own timings are: the benchmark reads them (benchmarks/dbt_nodes.py)
+    context.log.info(f"dbt run results: {Path(invocation.target_path) / 'run_results.json'}")
     _keep_partial_parse(invocation.target_path)
     _prune_run_targets(Path(invocation.target_path))
     if full_build and invocation.is_successful():

@@ -54,6 +54,12 @@ def test_bench_smoke_runs_every_measurement_and_checks_pandas_equals_the_pipelin
     assert incremental["drop"]["folders"] == results["company"]["next_drop"]["folders"]
     assert not list((bench_dir / "landing").glob("*/2026-10-31"))
     assert list((bench_dir / "next_drop").glob("*/2026-10-31"))
+    # dbt's own timings: the full build and the nightly build run every model and data test,
+    # the run with nothing new skips dbt
+    full_dbt, nightly_dbt = run["pipeline"]["dbt"], incremental["incremental"]["dbt"]
+    assert full_dbt["nodes"] == nightly_dbt["nodes"] > 300
+    assert full_dbt["models_s"] > 0 and full_dbt["tests_s"] > 0 and len(full_dbt["largest"]) == 5
+    assert incremental["no_op"]["dbt"] is None
 
     for key in ("pipeline", "floor", "pandas", "ingest", "dbt build"):
         assert results["median"][key]["wall_s"] > 0
@@ -62,6 +68,7 @@ def test_bench_smoke_runs_every_measurement_and_checks_pandas_equals_the_pipelin
     text = document.read_text(encoding="utf-8")
     assert text.startswith("# Benchmarks") and text.rstrip().endswith("Notes.")
     assert "<!-- bench:tiny:begin -->" in text and "pandas = pipeline: equal" in text
+    assert f"Full run: {full_dbt['elapsed_s']:.1f} s for {full_dbt['nodes']} nodes" in text
 
 
 def test_memory_of_the_process_tree_includes_children() -> None:
