@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-RUN_RESULTS_LINE = re.compile(r"dbt run results: (\S+run_results\.json)")
+RUN_RESULTS_LINE = re.compile(r"dbt run results: (.+run_results\.json)\s*$")  # spaces allowed
 
 
 def run_results_path(lines: Iterable[str]) -> Path | None:

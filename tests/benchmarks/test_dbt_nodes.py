@@ -38,6 +38,8 @@ def test_the_run_results_path_is_the_one_the_dbt_step_logged() -> None:
         "/w/dbt_project/target/dbt_models-d5953aa-57f21ce/run_results.json"
     )
     assert run_results_path(lines[:1]) is None  # dbt skipped: a run with nothing new
+    spaced = "… - dbt_models - dbt run results: /my bench/target/dbt_models-1-2/run_results.json\n"
+    assert run_results_path([spaced]) == Path("/my bench/target/dbt_models-1-2/run_results.json")
 
 
 def test_models_and_tests_are_summed_apart_and_the_largest_named(tmp_path: Path) -> None:
