@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import json
 import os
+import threading
 from decimal import Decimal
 from pathlib import Path
 
@@ -478,5 +479,81 @@ def test_partitioned_parquet_keeps_the_export_order_inside_each_file(tmp_path) -
                 for r in con.execute(f"select entity_id from read_parquet('{path}')").fetchall()
             ]
             assert len(ids) == 200000 and ids == sorted(ids)
+    finally:
+        con.close()
+
+
+# --- lanes: files written at once ---------------------------------------------------------------
+
+
+def _files(build: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(build).as_posix(): p.read_bytes()
+        for p in build.rglob("*")
+        if p.is_file() and p.name not in ("manifest.json", "sales_kpis.duckdb")
+    }
+
+
+def _duckdb_file_contents(path: Path) -> dict[str, object]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        tables = [r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()]
+        rows = {t: con.execute(f'select * from "{t}"').fetchall() for t in sorted(tables)}
+        comments = con.execute(
+            "select table_name, column_name, comment from duckdb_columns() "
+            "where comment is not null order by all"
+        ).fetchall()
+        return {"rows": rows, "comments": comments}
+    finally:
+        con.close()
+
+
+def test_files_written_on_lanes_are_those_written_one_at_a_time(
+    published_warehouse, tmp_path
+) -> None:
+    docs = {"fct_kpi_values": TableDoc("Every KPI value.", {"numerator": "Sum, CNY."})}
+    serial = _export(published_warehouse, tmp_path / "serial", column_docs=docs, lanes=1)
+    on_lanes = _export(published_warehouse, tmp_path / "lanes", column_docs=docs, lanes=2)
+    # Parquet and CSV byte for byte (the DuckDB file's bytes differ between any two writes)
+    assert _files(on_lanes.build) == _files(serial.build)
+    assert len(_files(serial.build)) == 7  # 2 CSV, 1 + 4 Parquet (dim_kpis, 4 periods)
+    lanes_db = _duckdb_file_contents(on_lanes.build / "sales_kpis.duckdb")
+    assert lanes_db == _duckdb_file_contents(serial.build / "sales_kpis.duckdb")
+    assert lanes_db["rows"]["fct_kpi_values"][0][:4] == ("E1", "direct_sales", "month", "2026-01")
+    assert on_lanes.manifest["tables"] == serial.manifest["tables"]
+
+
+def test_lanes_write_files_at_the_same_time(published_warehouse, tmp_path, monkeypatch) -> None:
+    # two Parquet writes must be under way together to pass the barrier; written one at a time,
+    # the first waits for the second in vain and the barrier breaks
+    barrier = threading.Barrier(2, timeout=20)
+    written = bi.write_parquet
+
+    def meeting(con, table, folder, **kwargs):
+        barrier.wait()
+        written(con, table, folder, **kwargs)
+
+    monkeypatch.setattr(bi, "write_parquet", meeting)
+    result = _export(published_warehouse, tmp_path / "exports", lanes=2)
+    assert {"dim_kpis", "fct_kpi_values"} <= {p.name for p in (result.build / "parquet").iterdir()}
+
+
+def test_a_failure_on_a_lane_restores_the_connection(
+    published_warehouse, tmp_path, monkeypatch
+) -> None:
+    def broken(con, table, path, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(bi, "write_csv", broken)
+    con = connect(published_warehouse, read_only=True, threads=2)
+    try:
+        with pytest.raises(OSError, match="disk full"):
+            export_bi(con, tmp_path / "exports", lanes=2)
+        assert con.execute("select current_setting('threads')").fetchone() == (2,)
+        assert con.execute(
+            "select count(*) from duckdb_databases() where database_name = 'kpiwh_bi_sorted'"
+        ).fetchone() == (0,)
+        assert not (tmp_path / "exports" / "bi").exists()
+        assert list((tmp_path / "exports" / ".bi-builds").iterdir()) == []
     finally:
         con.close()
