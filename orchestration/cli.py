@@ -26,10 +26,12 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from dotenv import load_dotenv
 
 from orchestration.commands import add_all
+from orchestration.process_exit import exit_without_teardown
 from orchestration.settings import PROJECT_ROOT, Settings
 
 
@@ -292,5 +294,11 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
     return run_bench(config)
 
 
+def entry() -> NoReturn:
+    """The `kpiwh` program: `main()`, then an exit that skips the interpreter's teardown
+    (orchestration/process_exit.py). An exception (or argparse's SystemExit) leaves as usual."""
+    exit_without_teardown(main())
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    entry()
