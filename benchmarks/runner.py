@@ -159,6 +159,7 @@ class Bench:
         self.env = _environment(config)
         self.progress = progress or Progress()
         self.results: dict[str, object] = {}
+        self.cwd: Path | None = None  # where the measured commands run (benchmarks/ab.py)
 
     # ------------------------------------------------------------------ measured commands
 
@@ -166,6 +167,7 @@ class Bench:
         m = run_measured(
             argv,
             env=self.env,
+            cwd=self.cwd,
             log_path=self.logs / f"{label}.log",
             echo=self.config.echo,
             **kwargs,  # type: ignore[arg-type]
@@ -179,6 +181,7 @@ class Bench:
         m = run_measured(
             [sys.executable, "-c", "import orchestration.definitions"],
             env=self.env,
+            cwd=self.cwd,
             log_path=self.logs / "warm-up.log",
         )
         if not m.ok:
@@ -204,6 +207,7 @@ class Bench:
             raise RuntimeError(f"the nightly job failed ({label}):\n{m.tail()}")
         run_results = run_results_path(line for _, line in m.lines)
         result["dbt"] = summarise(run_results) if run_results and run_results.exists() else None
+        result["dbt_run_results"] = str(run_results) if run_results else None
         return result
 
     def floor(self, label: str, rows: int) -> dict[str, object]:

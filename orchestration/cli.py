@@ -103,6 +103,13 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--pandas-cap-gb", type=float, default=12.0, help="kill pandas above this")
     bench.add_argument("--no-incremental", action="store_true", help="skip the next-drop case")
     bench.add_argument("--regenerate", action="store_true", help="generate the company again")
+    bench.add_argument(
+        "--baseline",
+        metavar="REF",
+        help="instead: this checkout's full run, nightly drops and no-op runs against REF's, "
+        "alternately on one company (benchmarks/ab.py)",
+    )
+    bench.add_argument("--pairs", type=int, default=2, help="with --baseline: nightly pairs")
     bench.set_defaults(handler=_bench)
 
     add_all(commands)  # exports, payroll, audit and quality commands (orchestration/commands/)
@@ -291,6 +298,10 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
         dbt_threads=settings.dbt_threads,
         memory_limit=settings.duckdb_memory_limit,
     )
+    if args.baseline:
+        from benchmarks.ab import run_ab
+
+        return run_ab(config, args.baseline, args.pairs)
     return run_bench(config)
 
 
