@@ -4,7 +4,7 @@ The machines these benchmarks run on drift by 10–30 % within an hour, so two b
 apart cannot tell a 3 % change from the weather (docs/benchmarks.md, rounds 9 and 10). This
 comparison takes both codes through the same cases on one company, interleaved:
 
-  1. the baseline commit is checked out beside the project (`git worktree`, reused when present);
+  1. the baseline commit is checked out beside the project (`git worktree`, reused when present; `git worktree remove` deletes it);
   2. the landing read once (page cache warm for both), then for each code a full run from an
      empty warehouse, whose state (warehouse and Dagster's
      storage) is set aside: each code's nightly runs start from the warehouse its own code built,
@@ -72,10 +72,6 @@ def baseline_checkout(project_root: Path, ref: str, into: Path) -> Variant:
     into.mkdir(parents=True, exist_ok=True)
     _git(project_root, "worktree", "add", "--detach", "--force", str(path), commit)
     return Variant(BASELINE, path.resolve(), commit)
-
-
-def remove_checkout(project_root: Path, variant: Variant) -> None:
-    _git(project_root, "worktree", "remove", "--force", str(variant.root))
 
 
 def current_variant(project_root: Path = PROJECT_ROOT) -> Variant:
@@ -238,8 +234,7 @@ class AbBench:
         self, variant: Variant, company: Company, pair: int
     ) -> tuple[dict[str, object], dict[str, object]]:
         bench = self.benches[variant.name]
-        bench.fresh_warehouse()
-        _copy_state(self._state(variant), bench.home)
+        bench._put_back_state(self._state(variant))
         with _delivered(company) as rows:
             label = f"ab-{variant.name}-{pair}"
             nightly = self._checked(variant, bench.nightly_run(f"{label}-nightly", rows))

@@ -184,8 +184,7 @@ def _run_on_lanes(
         with ThreadPoolExecutor(max_workers=lanes, thread_name_prefix="bi-export") as pool:
             for future in as_completed([pool.submit(run, job) for job in jobs]):
                 error = future.exception()
-                if error is not None:
-                    failed.set()  # the jobs not yet started are skipped
+                if error is not None:  # `run` has set `failed`: jobs not yet started are skipped
                     raise error
     finally:
         for cur in cursors:

@@ -32,4 +32,4 @@ def exit_without_teardown(code: int) -> NoReturn:
         with contextlib.suppress(OSError, ValueError):
             if stream is not None:
                 stream.flush()
-    os._exit(code & 0xFF if code >= 0 else 1)
+    os._exit(code & 0xFF)  # the status sys.exit(code) gives, e.g. -5 -> 251, 258 -> 2
