@@ -42,6 +42,17 @@ def _env_bool(name: str, *, default: bool) -> bool:
     raise ValueError(f"{name}={value!r}: expected true or false")
 
 
+# dbt's log levels (`dbt --log-level-file`)
+DBT_LOG_LEVELS = ("debug", "info", "warn", "error", "none")
+
+
+def _dbt_log_level(name: str, default: str) -> str:
+    value = _env(name, default).lower()
+    if value not in DBT_LOG_LEVELS:
+        raise ValueError(f"{name}={value!r}: expected one of {', '.join(DBT_LOG_LEVELS)}")
+    return value
+
+
 def _currency(value: str) -> str:
     code = value.strip().upper()
     if len(code) != 3 or not code.isalpha():
@@ -70,6 +81,11 @@ class Settings:
     payroll_currency: str = "CNY"
     # dbt nodes built at the same time (each DuckDB query already uses `duckdb_threads` threads)
     dbt_threads: int = 2
+    # level of dbt's own log file (dbt.log in each run's target folder). dbt's default, debug,
+    # writes every statement of every node through one locked, flushed file handler: ≈ 10 % of
+    # a build's time on this machine (docs/benchmarks.md, round 11). DBT_LOG_LEVEL_FILE=debug
+    # brings it back when a build needs investigating.
+    dbt_file_log_level: str = "info"
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -93,6 +109,7 @@ class Settings:
             docs_dir=Path(_env("KPIWH_DOCS_DIR", str(home / "dbt_docs"))).resolve(),
             payroll_currency=_currency(_env("KPIWH_PAYROLL_CURRENCY", "CNY")),
             dbt_threads=_env_positive_int("KPIWH_DBT_THREADS", 2),
+            dbt_file_log_level=_dbt_log_level("DBT_LOG_LEVEL_FILE", "info"),
         )
 
     def dbt_env(self) -> dict[str, str]:
@@ -103,4 +120,6 @@ class Settings:
             "KPIWH_DBT_THREADS": str(self.dbt_threads),
             "KPIWH_DUCKDB_MEMORY_LIMIT": self.duckdb_memory_limit,
             "KPIWH_BUSINESS_TZ": self.business_tz,
+            # dbt's own variable, read by dbt itself rather than by the profile
+            "DBT_LOG_LEVEL_FILE": self.dbt_file_log_level,
         }

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -209,6 +210,25 @@ def test_second_night_ran_incrementally(builds: Builds) -> None:
     assert compiled and executed, "no SQL of the second night"
     assert "affected_keys" in compiled[0].read_text()
     assert "delete from" in executed[0].read_text().lower()
+
+
+def test_second_night_reads_the_new_loads_by_a_number(builds: Builds) -> None:
+    """`incremental_source`: the raw table is read above a watermark written into the SQL as a
+    number (which the engine can prune row groups by), not as a subquery it cannot."""
+    (compiled,) = (builds.run_dir / "target" / "compiled").rglob("stg_crm__orders.sql")
+    source_cte = compiled.read_text().split("current_file_versions as (")[0]
+    watermarks = {int(n) for n in re.findall(r"raw_rows\._load_id [<>]=? (\d+)\b", source_cte)}
+    assert len(watermarks) == 1, source_cte
+    (watermark,) = watermarks
+    (night2_below, night1_below) = _rows(
+        builds.incremental,
+        "select"
+        f" count(*) filter (where _extract_date > date '{SPLIT_DATE}' and _load_id <= {watermark}),"
+        f" count(*) filter (where _extract_date <= date '{SPLIT_DATE}' and _load_id <= {watermark})"
+        " from raw.crm__orders",
+    )[0]
+    # every row of night 2's extracts lies above it, and night 1's loads below it
+    assert night2_below == 0 and night1_below > 0
 
 
 @pytest.mark.parametrize("table", STAGING_TABLES)

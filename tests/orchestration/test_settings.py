@@ -9,7 +9,7 @@ from orchestration.settings import Settings
 
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("KPIWH_DUCKDB_THREADS", "KPIWH_DBT_THREADS"):
+    for name in ("KPIWH_DUCKDB_THREADS", "KPIWH_DBT_THREADS", "DBT_LOG_LEVEL_FILE"):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -34,4 +34,16 @@ def test_a_thread_count_below_one_or_not_a_number_is_refused(
 ) -> None:
     monkeypatch.setenv(name, value)
     with pytest.raises(ValueError, match=f"{name}='{value}': expected a whole number ≥ 1"):
+        Settings.from_env()
+
+
+def test_dbt_writes_its_log_file_at_info_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Settings.from_env().dbt_env()["DBT_LOG_LEVEL_FILE"] == "info"
+    monkeypatch.setenv("DBT_LOG_LEVEL_FILE", "DEBUG")
+    assert Settings.from_env().dbt_env()["DBT_LOG_LEVEL_FILE"] == "debug"
+
+
+def test_an_unknown_dbt_log_level_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DBT_LOG_LEVEL_FILE", "verbose")
+    with pytest.raises(ValueError, match="DBT_LOG_LEVEL_FILE='verbose': expected one of debug"):
         Settings.from_env()

@@ -5,7 +5,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'crm__accounts') }}
+    {{ incremental_source(source('raw', 'crm__accounts'), key_columns) }}
 
 ),
 

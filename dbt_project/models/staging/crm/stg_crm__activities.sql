@@ -5,7 +5,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'crm__activities') }}
+    {{ incremental_source(source('raw', 'crm__activities'), key_columns) }}
 
 ),
 

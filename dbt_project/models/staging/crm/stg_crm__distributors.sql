@@ -5,7 +5,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'crm__distributors') }}
+    {{ incremental_source(source('raw', 'crm__distributors'), key_columns) }}
 
 ),
 

@@ -5,7 +5,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'crm__opportunities') }}
+    {{ incremental_source(source('raw', 'crm__opportunities'), key_columns) }}
 
 ),
 

@@ -5,7 +5,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'crm__opportunity_stage_history') }}
+    {{ incremental_source(source('raw', 'crm__opportunity_stage_history'), key_columns) }}
 
 ),
 

@@ -5,7 +5,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'crm__orders') }}
+    {{ incremental_source(source('raw', 'crm__orders'), key_columns) }}
 
 ),
 

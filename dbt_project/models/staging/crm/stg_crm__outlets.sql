@@ -5,7 +5,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'crm__outlets') }}
+    {{ incremental_source(source('raw', 'crm__outlets'), key_columns) }}
 
 ),
 

@@ -5,7 +5,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'crm__project_milestones') }}
+    {{ incremental_source(source('raw', 'crm__project_milestones'), key_columns) }}
 
 ),
 

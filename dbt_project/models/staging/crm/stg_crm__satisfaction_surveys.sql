@@ -5,7 +5,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'crm__satisfaction_surveys') }}
+    {{ incremental_source(source('raw', 'crm__satisfaction_surveys'), key_columns) }}
 
 ),
 

@@ -5,7 +5,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'ecommerce__campaigns') }}
+    {{ incremental_source(source('raw', 'ecommerce__campaigns'), key_columns) }}
 
 ),
 

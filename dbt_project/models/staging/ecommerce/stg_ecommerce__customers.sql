@@ -5,7 +5,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'ecommerce__customers') }}
+    {{ incremental_source(source('raw', 'ecommerce__customers'), key_columns) }}
 
 ),
 

@@ -5,7 +5,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'ecommerce__order_lines') }}
+    {{ incremental_source(source('raw', 'ecommerce__order_lines'), key_columns) }}
 
 ),
 

@@ -5,7 +5,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'ecommerce__orders') }}
+    {{ incremental_source(source('raw', 'ecommerce__orders'), key_columns) }}
 
 ),
 

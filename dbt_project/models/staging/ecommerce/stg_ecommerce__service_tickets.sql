@@ -5,7 +5,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'ecommerce__service_tickets') }}
+    {{ incremental_source(source('raw', 'ecommerce__service_tickets'), key_columns) }}
 
 ),
 

@@ -5,7 +5,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'ecommerce__stores') }}
+    {{ incremental_source(source('raw', 'ecommerce__stores'), key_columns) }}
 
 ),
 

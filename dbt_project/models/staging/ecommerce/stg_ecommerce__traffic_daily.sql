@@ -5,7 +5,9 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'ecommerce__traffic_daily') }}
+    {{ incremental_source(
+        source('raw', 'ecommerce__traffic_daily'), key_columns, raw_key_columns=['store_id', 'date']
+    ) }}
 
 ),
 

@@ -5,7 +5,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'finance__invoices') }}
+    {{ incremental_source(source('raw', 'finance__invoices'), key_columns) }}
 
 ),
 

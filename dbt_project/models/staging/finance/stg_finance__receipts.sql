@@ -5,7 +5,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'finance__receipts') }}
+    {{ incremental_source(source('raw', 'finance__receipts'), key_columns) }}
 
 ),
 

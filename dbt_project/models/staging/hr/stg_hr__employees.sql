@@ -5,7 +5,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'hr__employees') }}
+    {{ incremental_source(source('raw', 'hr__employees'), key_columns) }}
 
 ),
 

@@ -5,7 +5,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'hr__peer_reviews') }}
+    {{ incremental_source(source('raw', 'hr__peer_reviews'), key_columns) }}
 
 ),
 

@@ -5,7 +5,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'plan__targets') }}
+    {{ incremental_source(source('raw', 'plan__targets'), key_columns) }}
 
 ),
 
