@@ -24,16 +24,11 @@ affected_keys as (
 
     select {{ key_columns | join(', ') }}
     from {{ relation }}
-    where {{ relation }}.load_id > (select coalesce(max(existing.load_id), -1) from {{ this }} as existing)
+    where {{ relation }}.load_id > {{ load_watermark() }}
 
     union
 
-    select {{ key_columns | join(', ') }}
-    from {{ this }} as existing
-    where existing.load_id not in (
-        select current_file_versions.load_id
-        from {{ source('meta', 'current_file_versions') }} as current_file_versions
-    )
+    {{ superseded_keys(key_columns) }}
 
 ),
 
@@ -104,12 +99,7 @@ inner join (
 
     union
 
-    select {% for key in key_columns %}existing.{{ key }} as {{ raw_keys[loop.index0] }}{{ ', ' if not loop.last }}{% endfor %}
-    from {{ this }} as existing
-    where existing.load_id not in (
-        select current_file_versions.load_id
-        from {{ source('meta', 'current_file_versions') }} as current_file_versions
-    )
+    {{ superseded_keys(key_columns, as_columns=raw_keys) }}
 
 ) as revisited_keys
     on
@@ -123,13 +113,24 @@ select * from {{ raw_relation }}
 {%- endmacro %}
 
 
-{#- The highest load_id among the rows of the model's table (-1 when it has none), as a number
-    read when the model runs (`execute`; at parse time, and for sqlfluff, -1 stands in). -#}
+{#- Rows: the keys of the table's rows whose file version is no longer current (a restated
+    file superseded it), named `as_columns` (default `key_columns`). -#}
+{% macro superseded_keys(key_columns, as_columns=none) -%}
+{%- set names = as_columns or key_columns -%}
+select {% for key in key_columns %}existing.{{ key }}{{ ' as ' ~ names[loop.index0] if names[loop.index0] != key }}{{ ', ' if not loop.last }}{% endfor %}
+from {{ this }} as existing
+where existing.load_id not in (
+    select current_file_versions.load_id
+    from {{ source('meta', 'current_file_versions') }} as current_file_versions
+)
+{%- endmacro %}
+
+
+{#- `load_watermark()` (macros/incremental_crediting.sql) as a number, read when the model runs
+    (`execute`; at parse time, and for sqlfluff, -1 stands in). -#}
 {% macro staging_load_watermark() -%}
 {%- if execute -%}
-{%- set result = run_query(
-    "select coalesce(max(existing.load_id), -1) as watermark from " ~ this ~ " as existing"
-) -%}
+{%- set result = run_query("select " ~ load_watermark() ~ " as watermark") -%}
 {{- return(result.columns[0].values()[0] | int) -}}
 {%- endif -%}
 {{- return(-1) -}}
