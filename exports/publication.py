@@ -15,6 +15,7 @@ import duckdb
 
 from ingestion.warehouse import relation_exists
 from quality.history import HISTORY_TABLE
+from quality.scope import computed_through
 
 SOURCE_SCHEMA = "marts"
 PUBLISHED_SCHEMA = "published"
@@ -32,6 +33,8 @@ class Publication:
     published_at: dt.datetime
     row_counts: dict[str, int] = field(default_factory=dict)
     load_watermark: int | None = None
+    # the latest `computed_at` of the marked models it was built from (quality/scope.py)
+    computed_through: dt.datetime | None = None
 
 
 def blocking_failures(con: duckdb.DuckDBPyConnection, run_id: str) -> list[tuple[str, str]]:
@@ -93,7 +96,13 @@ def publish_marts(
         con.execute(
             f"alter table {PUBLICATIONS_TABLE} add column if not exists load_watermark bigint"
         )
+        # the latest build of a row the gate passed: the next gate re-checks the rows computed
+        # after it (quality/scope.py)
+        con.execute(
+            f"alter table {PUBLICATIONS_TABLE} add column if not exists computed_through timestamp"
+        )
         load_watermark = _load_watermark(con)
+        through = computed_through(con)
         for stale in sorted(set(_tables(con, target_schema)) - set(tables)):
             con.execute(f'drop table {target_schema}."{stale}"')
         row_counts: dict[str, int] = {}
@@ -110,15 +119,15 @@ def publish_marts(
         ).fetchone()
         con.execute(
             f"insert into {PUBLICATIONS_TABLE} "
-            "(publication_id, run_id, published_at, row_counts, load_watermark) "
-            "values (?, ?, ?, ?, ?)",
-            [publication_id, run_id, published_at, json.dumps(row_counts), load_watermark],
+            "(publication_id, run_id, published_at, row_counts, load_watermark, computed_through) "
+            "values (?, ?, ?, ?, ?, ?)",
+            [publication_id, run_id, published_at, json.dumps(row_counts), load_watermark, through],
         )
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
-    return Publication(publication_id, run_id, published_at, row_counts, load_watermark)
+    return Publication(publication_id, run_id, published_at, row_counts, load_watermark, through)
 
 
 def latest_publication(con: duckdb.DuckDBPyConnection) -> Publication | None:
@@ -141,6 +150,7 @@ def latest_publication(con: duckdb.DuckDBPyConnection) -> Publication | None:
         values["published_at"],
         row_counts,
         values.get("load_watermark"),
+        values.get("computed_through"),
     )
 
 

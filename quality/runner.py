@@ -26,6 +26,7 @@ from quality.core import (
     SqlContext,
     ValidationReport,
 )
+from quality.scope import published_computed_through
 from quality.suites import select_checks
 
 log = logging.getLogger(__name__)
@@ -159,6 +160,13 @@ def _aggregate(
     )
 
 
+def resolve_scope(con: duckdb.DuckDBPyConnection, config: QualityConfig) -> QualityConfig:
+    """With `changed_rows_only`, the boundary of "changed" from the latest publication."""
+    if not config.changed_rows_only or config.computed_after is not None:
+        return config
+    return dataclasses.replace(config, computed_after=published_computed_through(con))
+
+
 def run_check(
     con: duckdb.DuckDBPyConnection,
     check: Check,
@@ -168,7 +176,7 @@ def run_check(
     existing: frozenset[str] | None = None,
 ) -> CheckResult:
     """Run one check. A query error fails the check (it is never silently passed)."""
-    config = config or QualityConfig()
+    config = resolve_scope(con, config or QualityConfig())
     ctx = SqlContext(config, existing if existing is not None else existing_relations(con))
     started = time.perf_counter()
     missing = ctx.missing(check.requires)
@@ -211,7 +219,7 @@ def run_checks(
     names: Iterable[str] | None = None,
 ) -> ValidationReport:
     """Run the checks of `layers` (default: all), optionally only those named, in order."""
-    config = config or QualityConfig()
+    config = resolve_scope(con, config or QualityConfig())
     selected = select_checks(layers=layers, names=names, checks=checks)
     started_at = _now()
     existing = existing_relations(con)

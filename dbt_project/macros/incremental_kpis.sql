@@ -81,25 +81,60 @@
 {%- endmacro %}
 
 
-{#- A hash of a whole row (`relation_alias`: the row's table alias), as an exact number that sums
-    without overflow. -#}
-{% macro kpi_row_hash(relation_alias) -%}
-    {{ return(adapter.dispatch('kpi_row_hash')(relation_alias)) }}
+{#- The inputs whose rows carry `computed_at` (macros/calculation_time.sql): when a night
+    recomputed the row, not what it says. A fingerprint leaves it out, so an order recomputed to
+    the same values (its customer's record changed, say) refreshes no period. -#}
+{% macro kpi_unhashed_columns(name) -%}
+    {{ return({
+        'int_orders_unified': ['computed_at'],
+        'int_customer_first_orders': ['computed_at'],
+    }.get(name, [])) }}
 {%- endmacro %}
 
-{% macro default__kpi_row_hash(relation_alias) -%}
+
+{#- A hash of a whole row (`relation_alias`: the row's table alias) but the columns `excluded`,
+    as an exact number that sums without overflow. `columns`: every column of the row, for an
+    engine that must name the ones it hashes. -#}
+{% macro kpi_row_hash(relation_alias, excluded=[], columns=none) -%}
+    {{ return(adapter.dispatch('kpi_row_hash')(relation_alias, excluded, columns)) }}
+{%- endmacro %}
+
+{% macro default__kpi_row_hash(relation_alias, excluded, columns) -%}
     {{ exceptions.raise_compiler_error(
         "kpi_row_hash has no implementation for " ~ target.type ~ ": add one (a 64-bit hash of "
-        ~ "every column of " ~ relation_alias ~ ", cast to decimal(38, 0))"
+        ~ "every column of " ~ relation_alias ~ " but " ~ excluded ~ ", cast to decimal(38, 0))"
     ) }}
 {%- endmacro %}
 
-{% macro duckdb__kpi_row_hash(relation_alias) -%}
+{% macro duckdb__kpi_row_hash(relation_alias, excluded, columns) -%}
+    {%- if excluded -%}
+    cast(hash(*columns({{ relation_alias }}.* exclude ({{ excluded | join(', ') }}))) as decimal(38, 0))
+    {%- else -%}
     cast(hash({{ relation_alias }}) as decimal(38, 0))
+    {%- endif -%}
 {%- endmacro %}
 
-{% macro spark__kpi_row_hash(relation_alias) -%}
+{% macro spark__kpi_row_hash(relation_alias, excluded, columns) -%}
+    {%- if excluded -%}
+    {%- set hashed = [] -%}
+    {%- for column in columns or [] if column | lower not in excluded -%}
+        {%- do hashed.append(relation_alias ~ '.' ~ adapter.quote(column)) -%}
+    {%- endfor -%}
+    cast(xxhash64({{ hashed | join(', ') }}) as decimal(38, 0))
+    {%- else -%}
     cast(xxhash64({{ relation_alias }}.*) as decimal(38, 0))
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- kpi_row_hash of a row of the family input `name`. -#}
+{% macro kpi_input_row_hash(name, relation_alias) -%}
+    {%- set excluded = kpi_unhashed_columns(name) -%}
+    {%- set columns = none -%}
+    {%- if excluded and target.type in ('spark', 'databricks') and execute -%}
+        {%- set columns = adapter.get_columns_in_relation(ref(name)) | map(attribute='name') | list -%}
+    {%- endif -%}
+    {{ return(kpi_row_hash(relation_alias, excluded, columns)) }}
 {%- endmacro %}
 
 
@@ -118,7 +153,7 @@ from (
     select
         cast({{ dbt.date_trunc('month', dates) }} as date) as from_date,
         count(*) as row_count,
-        sum({{ kpi_row_hash('fingerprinted') }}) as fingerprint
+        sum({{ kpi_input_row_hash(name, 'fingerprinted') }}) as fingerprint
     from {{ ref(name) }} as fingerprinted
     group by cast({{ dbt.date_trunc('month', dates) }} as date)
 ) as months
@@ -129,12 +164,12 @@ select
     cast({{ dates[0] }} as date) as from_date,
     cast({{ dates[1] }} as date) as to_date,
     count(*) as row_count,
-    {{ kpi_row_hash('fingerprinted') }} as fingerprint
+    {{ kpi_input_row_hash(name, 'fingerprinted') }} as fingerprint
 from {{ ref(name) }} as fingerprinted
 group by
     cast({{ dates[0] }} as date),
     cast({{ dates[1] }} as date),
-    {{ kpi_row_hash('fingerprinted') }}
+    {{ kpi_input_row_hash(name, 'fingerprinted') }}
 {%- else %}
 -- {{ name }}: the whole table
 select
@@ -142,7 +177,7 @@ select
     cast(null as date) as from_date,
     cast(null as date) as to_date,
     count(*) as row_count,
-    sum({{ kpi_row_hash('fingerprinted') }}) as fingerprint
+    sum({{ kpi_input_row_hash(name, 'fingerprinted') }}) as fingerprint
 from {{ ref(name) }} as fingerprinted
 {%- endif %}
 {% if not loop.last %}union all

@@ -1,6 +1,7 @@
 """Write–audit–publish: the quality gate over the freshly built marts, then the publication.
 
-`quality/validation` runs every check (raw, definitions, marts) after dbt, records them in
+`quality/validation` runs every check (raw, definitions, marts) after dbt — the raw and definition
+checks on what the night can have changed since the latest publication — records them in
 `meta.validation_history` and reports each as a Dagster asset check. `published/marts` is the
 explicit gate: it publishes only when the history of *this run* holds no failed error-level check,
 and fails the run with the reasons otherwise (the last publication stays untouched).
@@ -16,7 +17,7 @@ from exports.publication import GateFailed, publish_marts
 from orchestration.assets.dbt import dbt_models
 from orchestration.resources import QualityConfigResource, WarehouseResource
 from quality.anomalies import AnomalyConfig, detect_anomalies, record_anomalies
-from quality.checks import CHECKS, run_checks
+from quality.checks import CHECKS, QualityConfig, run_checks
 from quality.history import record_validation
 
 VALIDATION_KEY = dg.AssetKey(["quality", "validation"])
@@ -38,7 +39,8 @@ ANOMALIES_KEY = dg.AssetKey(["quality", "anomalies"])
 )
 def quality_validation(context: AssetExecutionContext, warehouse: WarehouseResource):
     with warehouse.connection() as con:
-        report = run_checks(con)
+        # a night re-checks the definitions on what it can have changed (quality/scope.py)
+        report = run_checks(con, config=QualityConfig(changed_rows_only=True))
         record_validation(con, report, context.run_id)
     yield dg.MaterializeResult(
         metadata={

@@ -2,13 +2,22 @@
 
 Each check re-derives a rule independently of the model that applies it (from staging or from a
 second model) and reports the rows where the two disagree.
+
+In the nightly gate (`QualityConfig.changed_rows_only`) the checks on orders and first orders
+look only at what a night can have changed (quality/scope.py): the rows the incremental models
+computed after the build of the latest publication (`computed_at`), the rows whose inputs were
+loaded after it (they should have been recomputed), and every row when a restated input file in
+those loads can bring back older versions. Every other row is as the last passing gate saw it.
+A first order pointing at an order that is gone is caught by dbt's `relationships` test on every
+build.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from quality.core import Check, QualityConfig, SqlContext
+from quality.core import Check, QualityConfig, SqlContext, sql_literal
+from quality.suites.ingestion import loads_in_scope
 
 
 def _expect_pair_equal(column_a: str, column_b: str) -> Any:
@@ -17,13 +26,91 @@ def _expect_pair_equal(column_a: str, column_b: str) -> Any:
     return gx.expectations.ExpectColumnPairValuesToBeEqual(column_A=column_a, column_B=column_b)
 
 
+def _scoped(ctx: SqlContext) -> bool:
+    """Only the changed rows (nightly gate, after a publication that recorded its build)."""
+    return ctx.config.changed_rows_only and ctx.config.computed_after is not None
+
+
+def _computed_since(ctx: SqlContext, column: str) -> str:
+    """A predicate: the row was computed after the build of the latest publication."""
+    after = ctx.config.computed_after
+    assert after is not None
+    return f"{column} > cast({sql_literal(after.isoformat(sep=' '))} as timestamp)"
+
+
+def _restated(ctx: SqlContext, entities: tuple[str, ...]) -> str:
+    """A predicate: a load in scope restated a file of one of `entities` ('source/entity')."""
+    if not ctx.exists("meta.load_manifest"):
+        return "false"
+    listed = ", ".join(sql_literal(entity) for entity in entities)
+    return f"""exists (
+        select 1 from {ctx.rel("meta.load_manifest")} as manifest
+        where manifest.supersedes_load_id is not null
+            and manifest.source || '/' || manifest.entity in ({listed})
+            and {loads_in_scope(ctx, "manifest.load_id")}
+    )"""
+
+
+def _customers_in_scope(ctx: SqlContext, *, loaded_shop_orders: bool = False) -> str:
+    """A query of the customers whose first order a night can have changed: with a first-order
+    row or an order computed since the latest publication's build, or whose first order was (it
+    may have moved to another customer or turned invalid); with `loaded_shop_orders`, also those
+    whose first order's shop order was loaded since; every customer after a restated order or
+    customer file."""
+    orders = ctx.rel("intermediate.int_orders_unified")
+    first_orders = ctx.rel("intermediate.int_customer_first_orders")
+    restated = ("crm/orders", "ecommerce/orders", "ecommerce/customers", "crm/accounts")
+    parts = [
+        f"select customer_id from {first_orders} where {_computed_since(ctx, 'computed_at')}",
+        f"select customer_id from {orders} where {_computed_since(ctx, 'computed_at')}",
+        f"""select known.customer_id
+            from {first_orders} as known
+            inner join {orders} as recomputed on known.first_order_key = recomputed.order_key
+            where {_computed_since(ctx, "recomputed.computed_at")}""",
+        f"select customer_id from {first_orders} where {_restated(ctx, restated)}",
+    ]
+    if loaded_shop_orders:
+        shop_orders = ctx.rel("staging.stg_ecommerce__orders")
+        parts.append(
+            f"""select known.customer_id
+            from {first_orders} as known
+            inner join {shop_orders} as shop_orders
+                on known.first_order_key = 'ecommerce:' || shop_orders.order_id
+            where {loads_in_scope(ctx, "shop_orders.load_id")}"""
+        )
+    return "\n        union\n        ".join(parts)
+
+
+def _customer_scope_cte(ctx: SqlContext, *, loaded_shop_orders: bool = False) -> str:
+    """`customers_in_scope as materialized (…),` for a `with`; empty when every row counts."""
+    if not _scoped(ctx):
+        return ""
+    query = _customers_in_scope(ctx, loaded_shop_orders=loaded_shop_orders)
+    return f"customers_in_scope as materialized (\n        {query}\n    ),"
+
+
+def _in_customer_scope(ctx: SqlContext, column: str = "customer_id") -> str:
+    """A predicate on `column`: a customer of `customers_in_scope` (true when every row counts)."""
+    if not _scoped(ctx):
+        return "true"
+    return f"{column} in (select customers_in_scope.customer_id from customers_in_scope)"
+
+
 def _customer_new_once_sql(ctx: SqlContext) -> str:
+    # a second row of a customer can only come from a build that wrote one
+    scope = ""
+    if _scoped(ctx):
+        first_orders = ctx.rel("intermediate.int_customer_first_orders")
+        scope = f"""where customer_id in (
+            select customer_id from {first_orders} where {_computed_since(ctx, "computed_at")}
+        )"""
     return f"""
         select
             customer_id,
             count(*) as first_order_rows,
             list(first_order_key order by first_order_key) as first_order_keys
         from {ctx.rel("intermediate.int_customer_first_orders")}
+        {scope}
         group by customer_id
         having count(*) > 1
     """
@@ -78,11 +165,27 @@ def _new_customer_totals_expectations(config: QualityConfig) -> list[Any]:
 def _first_order_is_earliest_sql(ctx: SqlContext) -> str:
     orders = ctx.rel("intermediate.int_orders_unified")
     first_orders = ctx.rel("intermediate.int_customer_first_orders")
+    scoped_orders = ""
+    if _scoped(ctx):
+        # one pass over the orders: those of the customers in scope and their first orders
+        scoped_orders = f"""
+        orders_in_scope as materialized (
+            select order_key, customer_id, order_date, is_valid_order
+            from {orders}
+            where
+                customer_id in (select customers_in_scope.customer_id from customers_in_scope)
+                or order_key in (select known.first_order_key from first_orders_in_scope as known)
+        ),"""
+        orders = "orders_in_scope"
     return f"""
-        with earliest as (
+        with {_customer_scope_cte(ctx)}
+        first_orders_in_scope as materialized (
+            select * from {first_orders} where {_in_customer_scope(ctx)}
+        ),{scoped_orders}
+        earliest as (
             select customer_id, min(order_date) as earliest_valid_order_date
             from {orders}
-            where is_valid_order and customer_id is not null
+            where is_valid_order and customer_id is not null and {_in_customer_scope(ctx)}
             group by customer_id
         ),
         compared as (
@@ -101,7 +204,7 @@ def _first_order_is_earliest_sql(ctx: SqlContext) -> str:
                     when earliest.earliest_valid_order_date < first_orders.first_order_date
                         then 'an earlier valid order exists'
                 end as problem
-            from {first_orders} as first_orders
+            from first_orders_in_scope as first_orders
             left join {orders} as orders on first_orders.first_order_key = orders.order_key
             left join earliest on first_orders.customer_id = earliest.customer_id
             union all
@@ -114,7 +217,7 @@ def _first_order_is_earliest_sql(ctx: SqlContext) -> str:
                 'customer with valid orders has no first order' as problem
             from earliest
             where not exists (
-                select 1 from {first_orders} as known
+                select 1 from first_orders_in_scope as known
                 where known.customer_id = earliest.customer_id
             )
         )
@@ -174,7 +277,8 @@ def _new_customers_in_period_sql(ctx: SqlContext) -> str:
 
 def _first_order_valid_sql(ctx: SqlContext) -> str:
     return f"""
-        with judged as (
+        with {_customer_scope_cte(ctx, loaded_shop_orders=True)}
+        judged as (
             select
                 first_orders.customer_id,
                 first_orders.first_order_key,
@@ -193,7 +297,10 @@ def _first_order_valid_sql(ctx: SqlContext) -> str:
                         then 'shop order never paid'
                     when not orders.is_valid_order then 'not a valid order'
                 end as problem
-            from {ctx.rel("intermediate.int_customer_first_orders")} as first_orders
+            from (
+                select * from {ctx.rel("intermediate.int_customer_first_orders")}
+                where {_in_customer_scope(ctx)}
+            ) as first_orders
             left join {ctx.rel("intermediate.int_orders_unified")} as orders
                 on first_orders.first_order_key = orders.order_key
             left join {ctx.rel("staging.stg_ecommerce__orders")} as shop_orders
@@ -255,7 +362,22 @@ def _orders_credited_sql(ctx: SqlContext) -> str:
             and employees.employee_id = orders.employee_id
             and orders.order_date
             between employees.valid_from and coalesce(employees.valid_to, date '9999-12-31')"""
+    orders = ctx.rel("intermediate.int_orders_unified")
+    scope = "true"
+    if _scoped(ctx):
+        # an order whose row a night recomputed, or whose employee's roster rows it loaded
+        scope = f"""(
+            {_computed_since(ctx, "computed_at")}
+            or {_restated(ctx, ("hr/employees",))}
+            or employee_id in (
+                select loaded.employee_id from {employees} as loaded
+                where {loads_in_scope(ctx, "loaded.load_id")}
+            )
+        )"""
     return f"""
+        with orders_in_scope as materialized (
+            select * from {orders} where {scope}
+        )
         select
             case
                 when orders.role is not null
@@ -269,7 +391,7 @@ def _orders_credited_sql(ctx: SqlContext) -> str:
             orders.order_date,
             orders.source_file_path,
             orders.source_line_number
-        from {ctx.rel("intermediate.int_orders_unified")} as orders
+        from orders_in_scope as orders
         where
             (
                 orders.role is not null

@@ -51,6 +51,7 @@ MOVED_TEAM = "T-MOVED"
 NEW_PHONE = "13900000001"
 COMPARED = (
     "intermediate.int_orders_unified",
+    "intermediate.int_customer_first_orders",
     "intermediate.int_receipts_credited",
     "intermediate.int_activities_credited",
     "marts.fct_kpi_values",
@@ -59,6 +60,7 @@ CREDITED = {
     "int_orders_unified": "orders_to_recompute",
     "int_receipts_credited": "receipts_to_recompute",
     "int_activities_credited": "activities_to_recompute",
+    "int_customer_first_orders": "customers_to_recompute",
 }
 
 
@@ -328,6 +330,17 @@ def test_second_night_recredited_old_rows(nights: Nights) -> None:
         f"where customer_source = 'ecommerce' and source_customer_id = '{c.customer}'",
     )
     assert customers == [(f"tel:{NEW_PHONE}",)]
+
+    # the moved orders took the customer's first order with them (int_customer_first_orders
+    # recomputed both the customer they left and the one they joined)
+    first_orders = _rows(
+        db,
+        "select first_orders.customer_id from intermediate.int_customer_first_orders as first_orders "
+        "inner join intermediate.int_orders_unified as orders "
+        "on first_orders.first_order_key = orders.order_key "
+        f"where orders.customer_source = 'ecommerce' and orders.source_customer_id = '{c.customer}'",
+    )
+    assert first_orders == [(f"tel:{NEW_PHONE}",)]
 
     voided = _rows(
         db,

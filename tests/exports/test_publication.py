@@ -1,10 +1,13 @@
 """Write–audit–publish: only a run whose quality gate passed replaces the published marts."""
 
+import datetime as dt
+
 import duckdb
 import pytest
 
-from exports.publication import GateFailed, blocking_failures, publish_marts
+from exports.publication import GateFailed, blocking_failures, latest_publication, publish_marts
 from quality.history import ensure_history_table
+from quality.scope import published_computed_through
 
 
 def _history(con: duckdb.DuckDBPyConnection, run_id: str, rows: list[tuple[str, str, bool]]):
@@ -83,3 +86,29 @@ def test_a_publication_records_the_highest_load_it_includes(con) -> None:
     _history(con, "run-1", [("c1", "error", True)])
     assert publish_marts(con, run_id="run-1").load_watermark == 7
     assert con.execute("select load_watermark from meta.publications").fetchall() == [(7,)]
+
+
+def test_a_publication_records_the_latest_build_of_the_rows_its_gate_passed(con) -> None:
+    """The next nightly gate re-checks the rows computed after it (quality/scope.py)."""
+    con.execute("create schema intermediate")
+    con.execute(
+        "create table intermediate.int_orders_unified as select * from (values "
+        "('crm:O1', timestamp '2026-12-01 01:00:00'), ('crm:O2', timestamp '2026-12-02 01:00:00')"
+        ") as t (order_key, computed_at)"
+    )
+    con.execute(
+        "create table intermediate.int_customer_first_orders as select * from (values "
+        "('C1', timestamp '2026-12-02 01:00:00.5')) as t (customer_id, computed_at)"
+    )
+    _history(con, "run-1", [("c1", "error", True)])
+    published = publish_marts(con, run_id="run-1")
+    latest = dt.datetime(2026, 12, 2, 1, 0, 0, 500000)
+    assert published.computed_through == latest
+    assert latest_publication(con).computed_through == latest
+    assert published_computed_through(con) == latest
+
+
+def test_a_publication_without_marked_models_records_no_build(con) -> None:
+    _history(con, "run-1", [("c1", "error", True)])
+    assert publish_marts(con, run_id="run-1").computed_through is None
+    assert published_computed_through(con) is None

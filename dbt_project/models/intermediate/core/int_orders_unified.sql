@@ -308,7 +308,8 @@ final as (
         assignments.team_id,
         valued.source_file_path,
         valued.source_line_number,
-        valued.load_id
+        valued.load_id,
+        {{ computed_at() }} as computed_at
     from valued
     left join customers
         on
