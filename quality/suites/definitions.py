@@ -165,10 +165,14 @@ def _new_customer_totals_expectations(config: QualityConfig) -> list[Any]:
 def _first_order_is_earliest_sql(ctx: SqlContext) -> str:
     orders = ctx.rel("intermediate.int_orders_unified")
     first_orders = ctx.rel("intermediate.int_customer_first_orders")
-    scoped_orders = ""
+    scoped = ""
     if _scoped(ctx):
-        # one pass over the orders: those of the customers in scope and their first orders
-        scoped_orders = f"""
+        # the first orders of the customers in scope, and one pass over the orders: theirs and
+        # their first orders (every row: the tables themselves)
+        scoped = f"""
+        first_orders_in_scope as materialized (
+            select * from {first_orders} where {_in_customer_scope(ctx)}
+        ),
         orders_in_scope as materialized (
             select order_key, customer_id, order_date, is_valid_order
             from {orders}
@@ -176,12 +180,9 @@ def _first_order_is_earliest_sql(ctx: SqlContext) -> str:
                 customer_id in (select customers_in_scope.customer_id from customers_in_scope)
                 or order_key in (select known.first_order_key from first_orders_in_scope as known)
         ),"""
-        orders = "orders_in_scope"
+        orders, first_orders = "orders_in_scope", "first_orders_in_scope"
     return f"""
-        with {_customer_scope_cte(ctx)}
-        first_orders_in_scope as materialized (
-            select * from {first_orders} where {_in_customer_scope(ctx)}
-        ),{scoped_orders}
+        with {_customer_scope_cte(ctx)}{scoped}
         earliest as (
             select customer_id, min(order_date) as earliest_valid_order_date
             from {orders}
@@ -204,7 +205,7 @@ def _first_order_is_earliest_sql(ctx: SqlContext) -> str:
                     when earliest.earliest_valid_order_date < first_orders.first_order_date
                         then 'an earlier valid order exists'
                 end as problem
-            from first_orders_in_scope as first_orders
+            from {first_orders} as first_orders
             left join {orders} as orders on first_orders.first_order_key = orders.order_key
             left join earliest on first_orders.customer_id = earliest.customer_id
             union all
@@ -217,7 +218,7 @@ def _first_order_is_earliest_sql(ctx: SqlContext) -> str:
                 'customer with valid orders has no first order' as problem
             from earliest
             where not exists (
-                select 1 from first_orders_in_scope as known
+                select 1 from {first_orders} as known
                 where known.customer_id = earliest.customer_id
             )
         )
@@ -363,21 +364,22 @@ def _orders_credited_sql(ctx: SqlContext) -> str:
             and orders.order_date
             between employees.valid_from and coalesce(employees.valid_to, date '9999-12-31')"""
     orders = ctx.rel("intermediate.int_orders_unified")
-    scope = "true"
+    scoped = ""
     if _scoped(ctx):
         # an order whose row a night recomputed, or whose employee's roster rows it loaded
-        scope = f"""(
-            {_computed_since(ctx, "computed_at")}
-            or {_restated(ctx, ("hr/employees",))}
-            or employee_id in (
-                select loaded.employee_id from {employees} as loaded
-                where {loads_in_scope(ctx, "loaded.load_id")}
-            )
-        )"""
-    return f"""
+        scoped = f"""
         with orders_in_scope as materialized (
-            select * from {orders} where {scope}
-        )
+            select * from {orders}
+            where
+                {_computed_since(ctx, "computed_at")}
+                or {_restated(ctx, ("hr/employees",))}
+                or employee_id in (
+                    select loaded.employee_id from {employees} as loaded
+                    where {loads_in_scope(ctx, "loaded.load_id")}
+                )
+        )"""
+        orders = "orders_in_scope"
+    return f"""{scoped}
         select
             case
                 when orders.role is not null
@@ -391,7 +393,7 @@ def _orders_credited_sql(ctx: SqlContext) -> str:
             orders.order_date,
             orders.source_file_path,
             orders.source_line_number
-        from orders_in_scope as orders
+        from {orders} as orders
         where
             (
                 orders.role is not null
