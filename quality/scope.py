@@ -19,7 +19,9 @@ import datetime as dt
 
 import duckdb
 
-# The models whose rows carry `computed_at` (their physical names: the gate maps none of them).
+# The models whose rows carry `computed_at` (their physical names: the gate maps none of them);
+# the KPI fingerprints name the same ones (`kpi_unhashed_columns`, macros/incremental_kpis.sql),
+# tests/dbt_project/test_computed_at.py keeps the two lists equal.
 MARKED_RELATIONS: tuple[str, ...] = (
     "intermediate.int_orders_unified",
     "intermediate.int_customer_first_orders",

@@ -83,7 +83,8 @@
 
 {#- The inputs whose rows carry `computed_at` (macros/calculation_time.sql): when a night
     recomputed the row, not what it says. A fingerprint leaves it out, so an order recomputed to
-    the same values (its customer's record changed, say) refreshes no period. -#}
+    the same values (its customer's record changed, say) refreshes no period. The nightly gate
+    scopes its checks by the same models' column (quality/scope.py, MARKED_RELATIONS). -#}
 {% macro kpi_unhashed_columns(name) -%}
     {{ return({
         'int_orders_unified': ['computed_at'],
