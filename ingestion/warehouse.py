@@ -111,8 +111,9 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
 def relation_exists(con: duckdb.DuckDBPyConnection, relation: str) -> bool:
     """Whether `schema.name` exists as a table or view (names as stored, lower case)."""
     schema, _, name = relation.rpartition(".")
-    (count,) = con.execute(
+    # fetched whole: a result left open blocks the connection's next `con.sql` query
+    [(count,)] = con.execute(
         "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
         [schema or "main", name],
-    ).fetchone()
+    ).fetchall()
     return count > 0

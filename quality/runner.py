@@ -176,7 +176,19 @@ def run_check(
     existing: frozenset[str] | None = None,
 ) -> CheckResult:
     """Run one check. A query error fails the check (it is never silently passed)."""
-    config = resolve_scope(con, config or QualityConfig())
+    return _run_check(
+        con, check, resolve_scope(con, config or QualityConfig()), validator, existing
+    )
+
+
+def _run_check(
+    con: duckdb.DuckDBPyConnection,
+    check: Check,
+    config: QualityConfig,
+    validator: GxValidator | None,
+    existing: frozenset[str] | None,
+) -> CheckResult:
+    """`run_check` with the scope already resolved (`run_checks` resolves it once per run)."""
     ctx = SqlContext(config, existing if existing is not None else existing_relations(con))
     started = time.perf_counter()
     missing = ctx.missing(check.requires)
@@ -224,10 +236,7 @@ def run_checks(
     started_at = _now()
     existing = existing_relations(con)
     validator = GxValidator()
-    results = [
-        run_check(con, check, config=config, validator=validator, existing=existing)
-        for check in selected
-    ]
+    results = [_run_check(con, check, config, validator, existing) for check in selected]
     return ValidationReport(results=results, started_at=started_at, finished_at=_now())
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from quality.core import Check, QualityConfig, SqlContext, sql_literal
-from quality.suites.ingestion import loads_in_scope
+from quality.suites.ingestion import loads_in_scope, restated_in_scope
 
 
 def _expect_pair_equal(column_a: str, column_b: str) -> Any:
@@ -38,19 +38,6 @@ def _computed_since(ctx: SqlContext, column: str) -> str:
     return f"{column} > cast({sql_literal(after.isoformat(sep=' '))} as timestamp)"
 
 
-def _restated(ctx: SqlContext, entities: tuple[str, ...]) -> str:
-    """A predicate: a load in scope restated a file of one of `entities` ('source/entity')."""
-    if not ctx.exists("meta.load_manifest"):
-        return "false"
-    listed = ", ".join(sql_literal(entity) for entity in entities)
-    return f"""exists (
-        select 1 from {ctx.rel("meta.load_manifest")} as manifest
-        where manifest.supersedes_load_id is not null
-            and manifest.source || '/' || manifest.entity in ({listed})
-            and {loads_in_scope(ctx, "manifest.load_id")}
-    )"""
-
-
 def _customers_in_scope(ctx: SqlContext, *, loaded_shop_orders: bool = False) -> str:
     """A query of the customers whose first order a night can have changed: with a first-order
     row or an order computed since the latest publication's build, or whose first order was (it
@@ -67,7 +54,7 @@ def _customers_in_scope(ctx: SqlContext, *, loaded_shop_orders: bool = False) ->
             from {first_orders} as known
             inner join {orders} as recomputed on known.first_order_key = recomputed.order_key
             where {_computed_since(ctx, "recomputed.computed_at")}""",
-        f"select customer_id from {first_orders} where {_restated(ctx, restated)}",
+        f"select customer_id from {first_orders} where {restated_in_scope(ctx, restated)}",
     ]
     if loaded_shop_orders:
         shop_orders = ctx.rel("staging.stg_ecommerce__orders")
@@ -372,7 +359,7 @@ def _orders_credited_sql(ctx: SqlContext) -> str:
             select * from {orders}
             where
                 {_computed_since(ctx, "computed_at")}
-                or {_restated(ctx, ("hr/employees",))}
+                or {restated_in_scope(ctx, ("hr/employees",))}
                 or employee_id in (
                     select loaded.employee_id from {employees} as loaded
                     where {loads_in_scope(ctx, "loaded.load_id")}

@@ -16,7 +16,7 @@ is therefore reported by each run until a publication includes its load, then no
 from __future__ import annotations
 
 from ingestion.contract import ENTITIES, Entity
-from quality.core import Check, SqlContext, quote_ident
+from quality.core import Check, SqlContext, quote_ident, sql_literal
 
 # Longest raw text carried in a failing example (the whole line stays in meta.quarantine).
 RAW_TEXT_CHARS = 200
@@ -33,6 +33,20 @@ def loads_in_scope(ctx: SqlContext, load_id: str) -> str:
         )
         return f"{load_id} > coalesce({watermark}, -1)"
     return "true"
+
+
+def restated_in_scope(ctx: SqlContext, entities: tuple[str, ...]) -> str:
+    """A SQL predicate: a load in scope restated a file of one of `entities` ('source/entity'),
+    which can bring back older versions whose loads are out of scope."""
+    if not ctx.exists("meta.load_manifest"):
+        return "false"
+    listed = ", ".join(sql_literal(entity) for entity in entities)
+    return f"""exists (
+        select 1 from {ctx.rel("meta.load_manifest")} as manifest
+        where manifest.supersedes_load_id is not null
+            and manifest.source || '/' || manifest.entity in ({listed})
+            and {loads_in_scope(ctx, "manifest.load_id")}
+    )"""
 
 
 def _quarantined_sql(ctx: SqlContext) -> str:

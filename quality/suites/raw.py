@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ingestion.contract import ENTITIES
 from quality.core import Check, SqlContext, quote_ident, sql_list, sql_literal
-from quality.suites.ingestion import key_text, loads_in_scope
+from quality.suites.ingestion import key_text, loads_in_scope, restated_in_scope
 
 
 def _key_unique_per_drop_sql(ctx: SqlContext) -> str | None:
@@ -182,15 +182,7 @@ def _receipts_within_invoice_sql(ctx: SqlContext) -> str:
     receipts_in_scope = ""
     scope = loads_in_scope(ctx, "load_id")
     if scope != "true":
-        restated = "false"
-        if ctx.exists("meta.load_manifest"):
-            restated = f"""exists (
-                select 1 from {ctx.rel("meta.load_manifest")} as manifest
-                where manifest.source = 'finance'
-                    and manifest.entity in ('invoices', 'receipts')
-                    and manifest.supersedes_load_id is not null
-                    and {loads_in_scope(ctx, "manifest.load_id")}
-            )"""
+        restated = restated_in_scope(ctx, ("finance/invoices", "finance/receipts"))
         receipts_in_scope = f"""
             where {restated} or invoice_id in (
                 select invoice_id from {invoices} where {scope}

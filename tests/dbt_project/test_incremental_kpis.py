@@ -31,7 +31,6 @@ from tests.dbt_project.conftest import DBT_PROJECT_DIR, create_warehouse, invoke
 from tests.dbt_project.test_incremental_crediting import _append, _dbt, _row_of
 from tests.dbt_project.test_incremental_crediting import _night as _credited_night
 from tests.dbt_project.test_incremental_staging import (
-    BUILD_MARKERS,
     Restatement,
     _choose_restatement,
     _compare,
@@ -40,6 +39,7 @@ from tests.dbt_project.test_incremental_staging import (
     _read,
     _restate,
     _rows,
+    columns_but_markers,
 )
 
 FIRST_NIGHT = "2026-10-15"
@@ -178,16 +178,6 @@ def nights(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Nights]:
     yield Nights(restatement, cancelled_order, cancelled_month, moved_from_month, second, third)
 
 
-def _columns_but_markers(con: duckdb.DuckDBPyConnection, table: str) -> str:
-    schema, name = table.split(".")
-    columns = con.execute(
-        "select column_name from information_schema.columns where table_catalog = "
-        "current_database() and table_schema = ? and table_name = ? order by ordinal_position",
-        [schema, name],
-    ).fetchall()
-    return ", ".join(f'"{c}"' for (c,) in columns if c not in BUILD_MARKERS)
-
-
 def _reached_periods(night: Night, family: str) -> set[tuple[str, str]]:
     """The calendar periods an input row of `family` that is new, gone or different since the night
     before reaches: the periods of its date's month and of the family's reach months after it, or
@@ -201,7 +191,7 @@ def _reached_periods(night: Night, family: str) -> set[tuple[str, str]]:
         for name, dates in FAMILIES[family].items():
             table = f"{SCHEMAS[name.split('_')[0]]}.{name}"
             # what a row says, not when a build computed it (the fingerprints leave it out too)
-            listed = _columns_but_markers(con, table)
+            listed = columns_but_markers(con, table)
             differing = f"""(
                 (select {listed} from {table} except all select {listed} from before_night.{table})
                 union all

@@ -182,6 +182,17 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Builds]:
 BUILD_MARKERS = ("computed_at",)
 
 
+def columns_but_markers(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    """`table`'s columns but the build's own marker, quoted and listed for a `select`."""
+    schema, name = table.split(".")
+    columns = con.execute(
+        "select column_name from information_schema.columns where table_catalog = "
+        "current_database() and table_schema = ? and table_name = ? order by ordinal_position",
+        [schema, name],
+    ).fetchall()
+    return ", ".join(f'"{c}"' for (c,) in columns if c not in BUILD_MARKERS)
+
+
 def _compare(incremental: Path, full: Path, table: str) -> tuple[int, list[tuple], list[tuple]]:
     """`table`'s row count in `incremental`, and its rows found only there and only in `full`
     (every column but the build's own marker, `computed_at`)."""
@@ -189,17 +200,7 @@ def _compare(incremental: Path, full: Path, table: str) -> tuple[int, list[tuple
     try:
         con.execute(f"attach '{full}' as full_build (read_only)")
         (count,) = con.execute(f"select count(*) from {table}").fetchone()
-        schema, name = table.split(".")
-        columns = [
-            row[0]
-            for row in con.execute(
-                "select column_name from information_schema.columns where table_catalog = "
-                "current_database() and table_schema = ? and table_name = ? order by ordinal_position",
-                [schema, name],
-            ).fetchall()
-            if row[0] not in BUILD_MARKERS
-        ]
-        listed = ", ".join(f'"{column}"' for column in columns)
+        listed = columns_but_markers(con, table)
         only_incremental = con.execute(
             f"select {listed} from {table} except all select {listed} from full_build.{table}"
         ).fetchall()
